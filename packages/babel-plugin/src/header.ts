@@ -1,0 +1,58 @@
+// The code injected at the top of each instrumented module.
+//
+// Instrumented functions call `rt()` for the recorder: a hoisted function declaration, because
+// with ES-module cycles a hoisted export can run before the module body, where a `const` would be
+// in its TDZ. The first call registers the module's function table with the realm's recorder
+// (found through the global registry) and caches it; the `var`s have no initialisers so that the
+// body reaching them does not reset what an early call set. Without a recorder the hooks are
+// no-ops and the code still runs (a function serialised to a page, a bare `vm` context).
+import type { types as t } from '@babel/core';
+
+/** Identifiers the instrumenter introduces; no program would choose them. */
+export interface HeaderNames {
+  rt: string;
+  init: string;
+  recorder: string;
+  base: string;
+  noop: string;
+  moduleFrame: string;
+}
+
+export const NAME_PREFIX = '__panopticon_';
+export const FRAME = '__panopticon_frame';
+export const REGISTRY_SYMBOL = 'panopticon.runtime';
+
+/** Names carry a hash of the file: in classic scripts top-level declarations are globals. */
+export function headerNames(fileHash: string): HeaderNames {
+  return {
+    rt: `${NAME_PREFIX}rt_${fileHash}`,
+    init: `${NAME_PREFIX}init_${fileHash}`,
+    recorder: `${NAME_PREFIX}recorder_${fileHash}`,
+    base: `${NAME_PREFIX}base_${fileHash}`,
+    noop: `${NAME_PREFIX}noop_${fileHash}`,
+    moduleFrame: `${NAME_PREFIX}module_${fileHash}`,
+  };
+}
+
+export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>): string {
+  return `function ${n.rt}() { return ${n.recorder} !== undefined ? ${n.recorder} : ${n.init}(); }
+function ${n.init}() {
+  var r = typeof globalThis === "object" && globalThis !== null ? globalThis[Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)})] : undefined;
+  if (r === undefined) return ${n.noop} || (${n.noop} = { enter: function () { return 0; }, exit: function () {} });
+  ${n.base} = r.register(${JSON.stringify(file)}, ${JSON.stringify(table)});
+  return ${n.recorder} = r;
+}
+var ${n.recorder}, ${n.base}, ${n.noop};`;
+}
+
+/** FNV-1a of a string, as 6 base-36 digits. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36).padStart(7, '0').slice(-6);
+}
+
+export type Types = typeof t;

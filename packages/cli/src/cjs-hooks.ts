@@ -1,0 +1,47 @@
+// CommonJS side of the loader: every module node compiles goes through Module.prototype._compile,
+// so wrapping it instruments CommonJS files, and ES modules reached by require() (node 20.19+
+// passes them through _compile with format 'module'). TypeScript extensions get handlers that
+// read the file and compile it the same way.
+import Module from 'node:module';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { FileFilter } from './filter';
+import { transformFile, TS_EXTENSIONS, type ModuleFormat } from './transform';
+import { typeScriptFormat } from './module-format';
+
+interface InternalModule {
+  id: string;
+  exports: unknown;
+  _compile(content: string, filename: string, format?: ModuleFormat): unknown;
+}
+type Internals = typeof Module & {
+  prototype: InternalModule;
+  _extensions: Record<string, (module: InternalModule, filename: string) => void>;
+};
+
+export function installCommonJsHooks(instrumentable: FileFilter, cwd: string): void {
+  const M = Module as Internals;
+  const compile = M.prototype._compile;
+  M.prototype._compile = function _compile(this: InternalModule, content: string, filename: string, ...rest: [ModuleFormat?]) {
+    const code = typeof content === 'string' ? transformFile(content, filename, rest[0], instrumentable(filename), cwd) : null;
+    return compile.call(this, code ?? content, filename, ...rest);
+  };
+
+  for (const ext of TS_EXTENSIONS) {
+    M._extensions[ext] = function loadTypeScript(module: InternalModule, filename: string): void {
+      const source = readFileSync(filename, 'utf8');
+      const format = typeScriptFormat(filename, source);
+      if (format === 'module' && module.id === '.') {
+        // An ES-module entry point runs through the ES loader, as node runs a .mjs entry: through
+        // require(esm) it could not use top-level await.
+        import(pathToFileURL(filename).href).catch((error: unknown) => {
+          process.nextTick(() => {
+            throw error;
+          });
+        });
+        return;
+      }
+      module._compile(source, filename, format);
+    };
+  }
+}

@@ -1,0 +1,85 @@
+// One Babel pass per loaded file: TypeScript stripped (when it is TypeScript) and functions
+// instrumented (when the filter says so), with an inline source map so stack traces point at the
+// original lines. Plain node's behaviour is the reference for everything else: a JavaScript file
+// Babel cannot parse is handed to node unchanged, so the SyntaxError is node's own.
+import { extname } from 'node:path';
+import * as babel from '@babel/core';
+import instrumenter from '@panopticon/babel-plugin';
+
+export const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+export type ModuleFormat = 'module' | 'commonjs' | undefined;
+
+export function isTypeScript(filename: string): boolean {
+  return TS_EXTENSIONS.has(extname(filename));
+}
+
+/**
+ * Returns the code to run, or null when the file is JavaScript that should run as it is
+ * (not instrumented, or not parseable: node then reports the error itself).
+ */
+export function transformFile(source: string, filename: string, format: ModuleFormat, instrument: boolean, cwd: string): string | null {
+  const ts = isTypeScript(filename);
+  if (!ts && !instrument) return null;
+  const ext = extname(filename);
+  const sourceType = format === 'module' || ext === '.mjs' || ext === '.mts' ? 'module' : format === 'commonjs' || ext === '.cjs' || ext === '.cts' ? 'script' : 'unambiguous';
+  let result: babel.BabelFileResult | null;
+  try {
+    result = babel.transformSync(source, {
+      filename,
+      cwd,
+      babelrc: false,
+      configFile: false,
+      sourceType,
+      sourceMaps: 'inline',
+      parserOpts: { allowReturnOutsideFunction: sourceType !== 'module', allowAwaitOutsideFunction: sourceType !== 'script' },
+      plugins: [
+        ...(instrument ? [[instrumenter, { cwd }]] : []),
+        ...(ext === '.tsx' ? [['@babel/plugin-transform-react-jsx', { runtime: 'automatic' }]] : []),
+      ] as babel.PluginItem[],
+      presets: ts ? [['@babel/preset-typescript', { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
+    });
+  } catch (error) {
+    if (!ts && isParseError(error)) return null;
+    throw ts && isParseError(error) ? nodeStyleSyntaxError(error as ParseError, source, filename) : error;
+  }
+  return result?.code ?? null;
+}
+
+/** Whether TypeScript or JavaScript source uses import/export (node's module syntax detection). */
+export function hasModuleSyntax(source: string, filename = 'file.ts'): boolean {
+  try {
+    const ast = babel.parseSync(source, {
+      filename,
+      babelrc: false,
+      configFile: false,
+      sourceType: 'unambiguous',
+      parserOpts: { allowReturnOutsideFunction: true, plugins: isTypeScript(filename) ? ['typescript'] : [] },
+    });
+    return ast?.program.sourceType === 'module';
+  } catch {
+    return false;
+  }
+}
+
+interface ParseError extends Error {
+  code?: string;
+  loc?: { line: number; column: number };
+  reasonCode?: string;
+}
+
+function isParseError(error: unknown): boolean {
+  const e = error as ParseError;
+  return e?.code === 'BABEL_PARSE_ERROR' || (e instanceof SyntaxError && e.loc !== undefined);
+}
+
+/** A SyntaxError that prints the way node prints one: file:line:col, the line, a caret. */
+export function nodeStyleSyntaxError(error: ParseError, source: string, filename: string): SyntaxError {
+  const line = error.loc?.line ?? 1;
+  const column = error.loc?.column ?? 0;
+  const reason = error.message.replace(/^[^:]*: /, '').split('\n')[0].replace(/\s*\(\d+:\d+\)$/, '');
+  const text = source.split(/\r?\n/)[line - 1] ?? '';
+  const syntaxError = new SyntaxError(reason);
+  syntaxError.stack = `${filename}:${line}:${column + 1}\n${text}\n${' '.repeat(column)}^\n\nSyntaxError: ${reason}`;
+  return syntaxError;
+}

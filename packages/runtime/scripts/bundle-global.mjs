@@ -1,0 +1,33 @@
+// Builds dist/global.js, the classic-script form of the runtime: the CommonJS modules tsc wrote,
+// wrapped in one function with a tiny module table, so that evaluating the file in any realm
+// (a `vm` context, a browser page) installs the recorder there. No bundler needed for six files.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const modules = ['clock', 'function-table', 'recorder', 'version', 'registry', 'format', 'chrome-json', 'global'];
+
+let body = '';
+for (const name of modules) {
+  const code = readFileSync(join(dist, `${name}.js`), 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  body += `defs[${JSON.stringify(name)}] = function (exports, require, module) {\n${code}\n};\n`;
+}
+
+const out = `/* @panopticon/runtime/global: installs Panopticon's recorder in this realm. Generated. */
+(function () {
+  'use strict';
+  var defs = {}, cache = {};
+  function load(id) {
+    var name = id.replace(/^\\.\\//, '');
+    if (!Object.prototype.hasOwnProperty.call(defs, name)) throw new Error('not bundled: ' + id);
+    if (cache[name]) return cache[name].exports;
+    var module = (cache[name] = { exports: {} });
+    defs[name].call(module.exports, module.exports, load, module);
+    return module.exports;
+  }
+${body}
+  load('global');
+})();
+`;
+writeFileSync(join(dist, 'global.js'), out);

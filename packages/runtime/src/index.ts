@@ -1,0 +1,45 @@
+// @panopticon/runtime: the recorder instrumented code reports to, and what turns it into a trace.
+import { installRecorder, currentRecorder } from './registry';
+import { onEveryExit } from './exit-hooks';
+import { writeTraceFile, defaultMeta } from './trace-file';
+
+export { Recorder, CHUNK_EVENTS, type EventChunk } from './recorder';
+export { FunctionTable, type FunctionInfo } from './function-table';
+export { installRecorder, currentRecorder, uninstallRecorder, REGISTRY_KEY } from './registry';
+export { writeChromeTrace, type TraceMeta, type Sink } from './chrome-json';
+export { writeTraceFile, assertWritable, defaultMeta } from './trace-file';
+export { clock } from './clock';
+export { VERSION } from './version';
+
+export interface TraceToFileOptions {
+  /** Where the trace goes. */
+  output: string;
+  /** The process's name in the trace; the command line by default. */
+  processName?: string;
+  /** No closing message on stderr. */
+  quiet?: boolean;
+}
+
+/**
+ * Installs this thread's recorder, starts recording, and writes the trace to `output` on every
+ * way the process can end that can be caught. The last line on stderr says where it is.
+ */
+export function traceToFile(options: TraceToFileOptions): void {
+  const recorder = installRecorder();
+  recorder.start();
+  onEveryExit(() => {
+    const meta = defaultMeta();
+    if (options.processName) meta.processName = options.processName;
+    const events = writeTraceFile(options.output, recorder, meta);
+    if (!options.quiet) {
+      process.stderr.write(
+        `panopticon: wrote ${events} events to ${options.output} (open it at https://ui.perfetto.dev: "Open trace file")\n`,
+      );
+    }
+  });
+}
+
+/** Whether this thread is recording. */
+export function isRecording(): boolean {
+  return currentRecorder()?.recording === true;
+}
