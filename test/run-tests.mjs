@@ -31,8 +31,9 @@ let failed = 0;
 const stream = run({ files, concurrency: 2, timeout: 180_000 });
 stream.on('test:pass', (event) => { if (event.details?.type !== 'suite') passed++; });
 stream.on('test:fail', (event) => { if (event.details?.type !== 'suite') failed++; });
-stream.compose(spec).pipe(process.stdout);
-stream.on('end', () => {
+const report = stream.compose(spec);
+report.pipe(process.stdout, { end: false });
+report.on('end', () => {
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 || files.length === 0 ? 1 : 0;
 });
