@@ -1,16 +1,20 @@
 // Which files are instrumented: the program's own files, not node_modules (unless asked), never
 // the tracer itself, narrowed or widened by --include/--exclude globs.
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { realpathSync } from 'node:fs';
 import picomatch from 'picomatch';
 import type { TraceOptions } from './options';
 
 export type FileFilter = (filename: string) => boolean;
 
-/** Directories of Panopticon's own packages, real paths (workspaces link them into node_modules). */
+/**
+ * Directories of Panopticon's own code, real paths (workspaces link them into node_modules): the
+ * compiled output of each package, not the package root, so that programs kept next to the
+ * tracer's sources (its tests' fixtures, an example in a checkout) are still instrumented.
+ */
 function tracerDirs(): string[] {
-  const dirs = [dirname(__dirname)];
-  for (const pkg of ['@panopticon/runtime/package.json', '@panopticon/babel-plugin/package.json']) {
+  const dirs = [__dirname, join(dirname(__dirname), 'bin')];
+  for (const pkg of ['@panopticon/runtime', '@panopticon/babel-plugin']) {
     try {
       dirs.push(dirname(realpathSync(require.resolve(pkg))));
     } catch {
