@@ -1,26 +1,68 @@
-// The programs in examples/, each traced by the CLI: the trace passes the checker and shows the
-// slices a reader expects.
+// The programs in examples/, each traced by the CLI as the README shows: same output as plain
+// node (TypeScript examples against their JavaScript twins), a trace the checker accepts, and the
+// slices a reader expects to see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ROOT, runNode, runPanopticon, readTrace, slicesOf, tempDir } from './support/helpers.mjs';
 
-function traceExample(file) {
+/** Traces examples/FILE from the repository root; returns its slices and stdout. */
+function traceExample(file, plainTwin = file) {
   const out = join(tempDir(), 'trace.json');
-  const plain = runNode([join(ROOT, 'examples', file)], { cwd: ROOT });
+  const plain = runNode([join('examples', plainTwin)], { cwd: ROOT });
   const traced = runPanopticon(['-o', out, join('examples', file)], { cwd: ROOT });
-  assert.equal(traced.status, plain.status, traced.stderr);
+  assert.equal(traced.status, 0, traced.stderr);
+  assert.equal(plain.status, 0, plain.stderr);
   assert.equal(traced.stdout, plain.stdout);
+  assert.match(traced.stderr, /panopticon: wrote \d+ events to .*trace\.json/);
   const trace = readTrace(out);
   assert.ok(trace.ok, trace.report);
-  return slicesOf(trace.model);
+  return { slices: slicesOf(trace.model), stdout: traced.stdout };
 }
 
-test('hello: the module and greet() are slices, greet nested in the module', () => {
-  const slices = traceExample('hello.js');
-  const module = slices.find((s) => s.name === 'examples/hello.js');
-  const greet = slices.find((s) => s.name === 'greet');
-  assert.ok(module && greet);
-  assert.equal(greet.depth, module.depth + 1);
-  assert.deepEqual(greet.args, { file: 'examples/hello.js', line: 2, col: 1 });
-});
+const byName = (slices, name) => slices.filter((s) => s.name === name);
+
+for (const ext of ['js', 'ts']) {
+  test(`hello.${ext}: greet() is a slice nested in the module's`, () => {
+    const { slices, stdout } = traceExample(`hello.${ext}`, 'hello.js');
+    assert.equal(stdout, 'Hello, world!\n');
+    const [module] = byName(slices, `examples/hello.${ext}`);
+    const [greet] = byName(slices, 'greet');
+    assert.equal(module.depth, 0);
+    assert.equal(greet.depth, 1);
+    assert.ok(greet.ts >= module.ts && greet.ts + greet.dur <= module.ts + module.dur);
+    assert.deepEqual(greet.args, { file: `examples/hello.${ext}`, line: 2, col: 1 });
+    assert.equal(greet.cat, `examples/hello.${ext}`);
+    assert.equal(slices.length, 2);
+  });
+
+  test(`fizzbuzz.${ext}: inline code is the module's one slice`, () => {
+    const { slices, stdout } = traceExample(`fizzbuzz.${ext}`, 'fizzbuzz.js');
+    assert.equal(stdout.split('\n')[14], 'FizzBuzz');
+    assert.deepEqual(slices.map((s) => s.name), [`examples/fizzbuzz.${ext}`]);
+  });
+
+  test(`fizzbuzz-helper.${ext}: each call of p() is a slice`, () => {
+    const { slices } = traceExample(`fizzbuzz-helper.${ext}`, 'fizzbuzz-helper.js');
+    const calls = byName(slices, 'p');
+    assert.equal(calls.length, 15);
+    assert.ok(calls.every((c) => c.depth === 1 && c.args.line === 2));
+    const starts = calls.map((c) => c.ts);
+    assert.deepEqual([...starts].sort((a, b) => a - b), starts, 'calls in time order, one after another');
+  });
+}
+
+for (const [dir, ext] of [['importing', 'js'], ['importing-ts', 'ts']]) {
+  test(`${dir}: the imported module's evaluation is nested in the importer's`, () => {
+    const { slices, stdout } = traceExample(`${dir}/main.${ext}`, 'importing/main.js');
+    assert.equal(stdout, 'main: before the import\ngreeting: evaluating\nHello, world!\n');
+    const [main] = byName(slices, `examples/${dir}/main.${ext}`);
+    const [greeting] = byName(slices, `examples/${dir}/greeting.${ext}`);
+    const [greet] = byName(slices, 'greet');
+    assert.equal(main.depth, 0);
+    assert.equal(greeting.depth, 1);
+    assert.ok(greeting.ts > main.ts && greeting.ts + greeting.dur < main.ts + main.dur);
+    assert.equal(greet.depth, 1);
+    assert.ok(greet.ts > greeting.ts + greeting.dur, 'greet runs after the import finished');
+  });
+}

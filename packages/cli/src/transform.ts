@@ -5,6 +5,9 @@
 import { extname } from 'node:path';
 import * as babel from '@babel/core';
 import instrumenter from '@panopticon/babel-plugin';
+// Resolved here, not by name: Babel would look names up from the program's directory.
+import presetTypeScript from '@babel/preset-typescript';
+import reactJsx from '@babel/plugin-transform-react-jsx';
 
 export const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
@@ -35,9 +38,9 @@ export function transformFile(source: string, filename: string, format: ModuleFo
       parserOpts: { allowReturnOutsideFunction: sourceType !== 'module', allowAwaitOutsideFunction: sourceType !== 'script' },
       plugins: [
         ...(instrument ? [[instrumenter, { cwd }]] : []),
-        ...(ext === '.tsx' ? [['@babel/plugin-transform-react-jsx', { runtime: 'automatic' }]] : []),
+        ...(ext === '.tsx' ? [[reactJsx, { runtime: 'automatic' }]] : []),
       ] as babel.PluginItem[],
-      presets: ts ? [['@babel/preset-typescript', { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
+      presets: ts ? [[presetTypeScript, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
     });
   } catch (error) {
     if (!ts && isParseError(error)) return null;
