@@ -6,7 +6,7 @@ import Module from 'node:module';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { FileFilter } from './filter';
-import { transformFile, TS_EXTENSIONS, type ModuleFormat } from './transform';
+import { babelBusy, transformFile, TS_EXTENSIONS, type ModuleFormat } from './transform';
 import { typeScriptFormat } from './module-format';
 
 interface InternalModule {
@@ -23,7 +23,9 @@ export function installCommonJsHooks(instrumentable: FileFilter, cwd: string): v
   const M = Module as Internals;
   const compile = M.prototype._compile;
   M.prototype._compile = function _compile(this: InternalModule, content: string, filename: string, ...rest: [ModuleFormat?]) {
-    const code = typeof content === 'string' ? transformFile(content, filename, rest[0], instrumentable(filename), cwd) : null;
+    // Modules compiled while Babel runs are Babel's own, required lazily: left as they are, since
+    // transforming them would re-enter Babel half loaded (see babelBusy).
+    const code = typeof content === 'string' && !babelBusy() ? transformFile(content, filename, rest[0], instrumentable(filename), cwd) : null;
     return compile.call(this, code ?? content, filename, ...rest);
   };
 

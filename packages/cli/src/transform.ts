@@ -17,6 +17,26 @@ export function isTypeScript(filename: string): boolean {
   return TS_EXTENSIONS.has(extname(filename));
 }
 
+let babelDepth = 0;
+
+/**
+ * Whether one of our Babel calls is running. Babel requires parts of itself lazily (config,
+ * targets, presets) in the middle of a call; with --include-node-modules the CommonJS hook would
+ * otherwise transform those with Babel again, re-entering it while it is half loaded.
+ */
+export function babelBusy(): boolean {
+  return babelDepth > 0;
+}
+
+function inBabel<T>(run: () => T): T {
+  babelDepth++;
+  try {
+    return run();
+  } finally {
+    babelDepth--;
+  }
+}
+
 /**
  * Returns the code to run, or null when the file is JavaScript that should run as it is
  * (not instrumented, or not parseable: node then reports the error itself).
@@ -28,7 +48,7 @@ export function transformFile(source: string, filename: string, format: ModuleFo
   const sourceType = format === 'module' || ext === '.mjs' || ext === '.mts' ? 'module' : format === 'commonjs' || ext === '.cjs' || ext === '.cts' ? 'script' : 'unambiguous';
   let result: babel.BabelFileResult | null;
   try {
-    result = babel.transformSync(source, {
+    result = inBabel(() => babel.transformSync(source, {
       filename,
       cwd,
       babelrc: false,
@@ -41,7 +61,7 @@ export function transformFile(source: string, filename: string, format: ModuleFo
         ...(ext === '.tsx' ? [[reactJsx, { runtime: 'automatic' }]] : []),
       ] as babel.PluginItem[],
       presets: ts ? [[presetTypeScript, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
-    });
+    }));
   } catch (error) {
     if (!ts && isParseError(error)) return null;
     throw ts && isParseError(error) ? nodeStyleSyntaxError(error as ParseError, source, filename) : error;
@@ -52,13 +72,13 @@ export function transformFile(source: string, filename: string, format: ModuleFo
 /** Whether TypeScript or JavaScript source uses import/export (node's module syntax detection). */
 export function hasModuleSyntax(source: string, filename = 'file.ts'): boolean {
   try {
-    const ast = babel.parseSync(source, {
+    const ast = inBabel(() => babel.parseSync(source, {
       filename,
       babelrc: false,
       configFile: false,
       sourceType: 'unambiguous',
       parserOpts: { allowReturnOutsideFunction: true, plugins: isTypeScript(filename) ? ['typescript'] : [] },
-    });
+    }));
     return ast?.program.sourceType === 'module';
   } catch {
     return false;
