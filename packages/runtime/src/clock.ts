@@ -9,11 +9,27 @@ export interface Clock {
   timeOrigin: number;
 }
 
+/**
+ * `perf`'s own `now`, taken once, now: under Node the global `performance` *is* the `perf_hooks`
+ * object, so a spy or patch on `performance.now` (or on its prototype) made later by the program
+ * or its test framework would otherwise freeze the trace as well. The prototype's method is
+ * preferred to a same-named own property, which can only be such a patch.
+ */
+function captured(perf: Clock): Clock {
+  const proto = Object.getPrototypeOf(perf) as Partial<Clock> | null;
+  const now = typeof proto?.now === 'function' ? proto.now : perf.now;
+  return {
+    now: now.bind(perf),
+    get timeOrigin(): number {
+      return perf.timeOrigin;
+    },
+  };
+}
 
 function nodePerformance(): Clock | undefined {
   try {
     if (typeof process === 'object' && process !== null && typeof process.versions?.node === 'string' && typeof require === 'function') {
-      return (require('node:perf_hooks') as { performance: Clock }).performance;
+      return captured((require('node:perf_hooks') as { performance: Clock }).performance);
     }
   } catch {
     // not Node after all (a bundler shim): fall through
@@ -23,7 +39,7 @@ function nodePerformance(): Clock | undefined {
 
 function realmClock(): Clock {
   const perf = (globalThis as { performance?: Clock }).performance;
-  if (perf && typeof perf.now === 'function') return perf;
+  if (perf && typeof perf.now === 'function') return captured(perf);
   const origin = Date.now();
   return { now: () => Date.now() - origin, timeOrigin: origin };
 }
