@@ -4,6 +4,7 @@
 // read the file and compile it the same way.
 import Module from 'node:module';
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileFilter } from './filter';
 import { babelBusy, transformFile, TS_EXTENSIONS, type ModuleFormat } from './transform';
@@ -24,8 +25,10 @@ export function installCommonJsHooks(instrumentable: FileFilter, cwd: string): v
   const compile = M.prototype._compile;
   M.prototype._compile = function _compile(this: InternalModule, content: string, filename: string, ...rest: [ModuleFormat?]) {
     // Modules compiled while Babel runs are Babel's own, required lazily: left as they are, since
-    // transforming them would re-enter Babel half loaded (see babelBusy).
-    const code = typeof content === 'string' && !babelBusy() ? transformFile(content, filename, rest[0], instrumentable(filename), cwd) : null;
+    // transforming them would re-enter Babel half loaded (see babelBusy). Names that are not
+    // paths are node's own code (`node -e` compiles its `[eval]-wrapper` through here).
+    const transform = typeof content === 'string' && isAbsolute(filename) && !babelBusy();
+    const code = transform ? transformFile(content, filename, rest[0], instrumentable(filename), cwd) : null;
     return compile.call(this, code ?? content, filename, ...rest);
   };
 
