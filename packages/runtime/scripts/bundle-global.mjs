@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const modules = ['clock', 'function-table', 'recorder', 'version', 'registry', 'format', 'chrome-json', 'global'];
+const modules = ['clock', 'function-table', 'coroutine-kinds', 'recorder', 'version', 'registry', 'format', 'chrome-json', 'global'];
 
 let body = '';
 for (const name of modules) {

@@ -1,11 +1,18 @@
-// Chrome Trace Event JSON: turns the recorder's enter/exit stream into complete (`X`) slices.
+// Chrome Trace Event JSON: turns the recorder's event stream into complete (`X`) slices, and the
+// slices of each generator or async function instance into one chain of flow arrows.
 //
 // The array form is written (`[{...},{...}]`): it starts with a metadata event, as Perfetto
 // sniffs `[{"`, and a copy cut off mid-write still opens in both viewers. Each function's name,
 // category and args are serialised once and reused for every slice of it.
+//
+// Arrows use the v2 flow fields on the X events (../shared/docs/trace-formats.md): every slice of
+// an instance carries `bind_id` = the instance number, which no other chain uses; the first has
+// `flow_out`, the middle ones `flow_in` and `flow_out`, the last `flow_in`. Knowing which slice is
+// the last takes a first pass that counts each instance's slices.
 import type { EventChunk } from './recorder';
 import type { FunctionTable } from './function-table';
 import { msToNs, nsToMicros } from './format';
+import { ENDED_NAMES, INSTANCE_SHIFT, KIND_MASK, RESUMED_NAMES } from './coroutine-kinds';
 
 export interface TraceMeta {
   pid: number;
@@ -16,8 +23,11 @@ export interface TraceMeta {
 
 export interface TraceSource {
   functions: FunctionTable;
-  chunks(): EventChunk[];
+  /** Events in order; a chunk without `marks` holds plain function events only. */
+  chunks(): Array<Omit<EventChunk, 'marks'> & { marks?: Int32Array }>;
 }
+
+const NO_MARKS = new Int32Array(0);
 
 /** Receives the trace text piece by piece. */
 export type Sink = (text: string) => void;
@@ -35,40 +45,81 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
   out.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(meta.threadName)}}}`);
   let events = 2;
 
+  const chunks = source.chunks().map((c) => ({ ...c, marks: c.marks ?? NO_MARKS }));
+  const sliceCounts = countInstanceSlices(chunks);
+  const slicesSeen = new Int32Array(sliceCounts.length);
   const fragments: string[] = [];
   const fragment = (id: number): string => fragments[id] ?? (fragments[id] = functionFragment(source.functions, id));
+
   const stackIds: number[] = [];
   const stackStarts: number[] = [];
-  const slice = (id: number, startNs: number, endNs: number, unfinished: boolean): void => {
-    out.push(
-      `,\n{"ph":"X",${head},"ts":${nsToMicros(startNs)},"dur":${nsToMicros(endNs - startNs)},${fragment(id)}${unfinished ? ',"unfinished":true}}' : '}}'}`,
-    );
+  const stackMarks: number[] = [];
+  const stackIndexes: number[] = [];
+  const slice = (endNs: number, endMark: number, unfinished: boolean): void => {
+    const id = stackIds.pop()!;
+    const startNs = stackStarts.pop()!;
+    const mark = stackMarks.pop()!;
+    const index = stackIndexes.pop()!;
+    let text = `,\n{"ph":"X",${head},"ts":${nsToMicros(startNs)},"dur":${nsToMicros(Math.max(endNs, startNs) - startNs)},${fragment(id)}`;
+    if (mark !== 0) {
+      const co = mark >>> INSTANCE_SHIFT;
+      text += `,"instance":${co},"slice":${index},"resumed":"${RESUMED_NAMES[mark & KIND_MASK]}"`;
+      if (endMark !== 0) text += `,"ended":"${ENDED_NAMES[endMark & KIND_MASK]}"`;
+      if (unfinished) text += ',"unfinished":true';
+      text += '}';
+      const count = sliceCounts[co];
+      if (count > 1) text += `,"bind_id":${co}${index > 0 ? ',"flow_in":true' : ''}${index < count - 1 ? ',"flow_out":true' : ''}`;
+      text += '}';
+    } else {
+      text += unfinished ? ',"unfinished":true}}' : '}}';
+    }
+    out.push(text);
     events++;
   };
 
-  for (const chunk of source.chunks()) {
-    const { codes, times, length } = chunk;
+  for (const { codes, times, marks, length } of chunks) {
     for (let i = 0; i < length; i++) {
       const code = codes[i];
       if (code > 0) {
+        const mark = marks[i] ?? 0;
         stackIds.push(code);
         stackStarts.push(msToNs(times[i]));
+        stackMarks.push(mark);
+        stackIndexes.push(mark === 0 ? 0 : slicesSeen[mark >>> INSTANCE_SHIFT]++);
       } else {
+        // Frames above the one exiting were left by an exception that skipped their exit hook.
         const endNs = msToNs(times[i]);
-        while (stackIds.length >= -code) slice(stackIds.pop()!, stackStarts.pop()!, endNs, false);
+        while (stackIds.length > -code) slice(endNs, 0, false);
+        if (stackIds.length === -code) slice(endNs, marks[i] ?? 0, false);
       }
     }
   }
   const endNs = msToNs(endMs);
-  while (stackIds.length > 0) {
-    const start = stackStarts.pop()!;
-    slice(stackIds.pop()!, start, Math.max(start, endNs), true);
-  }
+  while (stackIds.length > 0) slice(endNs, 0, true);
   out.push(']\n');
   out.flush();
   return events;
 }
 
+/** Slices per instance, indexed by instance number. */
+function countInstanceSlices(chunks: EventChunk[]): Int32Array {
+  let counts = new Int32Array(1024);
+  for (const { codes, marks, length } of chunks) {
+    for (let i = 0; i < length; i++) {
+      if (codes[i] <= 0 || !marks[i]) continue;
+      const co = marks[i] >>> INSTANCE_SHIFT;
+      if (co >= counts.length) {
+        const grown = new Int32Array(Math.max(co + 1, counts.length * 2));
+        grown.set(counts);
+        counts = grown;
+      }
+      counts[co]++;
+    }
+  }
+  return counts;
+}
+
+/** `"name":…,"cat":…,"args":{"file":…,"line":…,"col":…` — the args object is left open. */
 function functionFragment(functions: FunctionTable, id: number): string {
   const info = functions.info(id);
   const file = JSON.stringify(info.file);

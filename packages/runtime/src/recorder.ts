@@ -1,23 +1,36 @@
 // The recorder: one per thread (per realm), reached by instrumented code through the global
-// registry. Its two hooks are the hot path: they write an integer code and a timestamp into
-// preallocated typed arrays and allocate nothing.
+// registry. Its hooks are the hot path: they write integers and a timestamp into preallocated
+// typed arrays and allocate nothing.
 //
-// Event encoding, one Int32 code and one Float64 time per event:
+// Event encoding, one Int32 code, one Float64 time and one Int32 mark per event:
 //   code > 0   enter the function with that id; the hook returns the new depth (the "frame")
 //   code < 0   exit down to depth -code - 1: closes the frame -code and anything still open
 //              above it (module top-level code has no try/finally, so an exception that escapes
 //              a module's evaluation leaves its slice open until an enclosing frame exits)
+//   mark       0 for plain calls; for a slice of a generator or async function,
+//              (instance << 3) | how it was resumed (on enter) or how it ended (on exit)
+//
+// A generator or async function *instance* (one call) runs as several slices. Its hooks keep the
+// instance's state in typed arrays indexed by the instance number, which the instrumented code
+// holds in a local: begin() at the first run, suspend*() as a value goes into `await`/`yield`,
+// resume*() as the result comes out, caught()/enteredFinally() at the top of every catch and
+// finally (resumptions by gen.throw(), gen.return() or a rejected await land there without
+// passing a resume hook), and fail()/end() when the body is left.
 import { clock } from './clock';
 import { FunctionTable } from './function-table';
+import { Ended, INSTANCE_SHIFT, InstanceState, Resumed } from './coroutine-kinds';
 
-/** Events per chunk: 64 Ki events are 768 KiB of typed arrays. */
+/** Events per chunk: 64 Ki events are 1 MiB of typed arrays. */
 export const CHUNK_EVENTS = 1 << 16;
 
 export interface EventChunk {
   codes: Int32Array;
   times: Float64Array;
+  marks: Int32Array;
   length: number;
 }
+
+const INITIAL_INSTANCES = 1 << 10;
 
 export class Recorder {
   readonly version: string;
@@ -25,10 +38,16 @@ export class Recorder {
   /** Whether hooks record; when false they cost a load and a branch. */
   recording = false;
   depth = 0;
+  /** Instances begun so far; instance numbers start at 1. */
+  instances = 0;
   private codes = new Int32Array(CHUNK_EVENTS);
   private times = new Float64Array(CHUNK_EVENTS);
+  private marks = new Int32Array(CHUNK_EVENTS);
   private cursor = 0;
   private readonly full: EventChunk[] = [];
+  private instanceFunction = new Int32Array(INITIAL_INSTANCES);
+  private instanceFrame = new Int32Array(INITIAL_INSTANCES);
+  private instanceState = new Uint8Array(INITIAL_INSTANCES);
 
   constructor(version: string) {
     this.version = version;
@@ -38,6 +57,8 @@ export class Recorder {
   register(file: string, entries: ReadonlyArray<string | number>): number {
     return this.functions.register(String(file), entries);
   }
+
+  // ------------------------------------------------------------ plain functions
 
   enter(id: number): number {
     if (!this.recording) return 0;
@@ -59,6 +80,109 @@ export class Recorder {
     this.depth = frame - 1;
   }
 
+  // ------------------------------------------------------------ generators and async functions
+
+  /** First run of an instance of coroutine `id`; returns the instance number (0: not recorded). */
+  begin(id: number): number {
+    if (!this.recording) return 0;
+    const co = ++this.instances;
+    if (co === this.instanceState.length) this.growInstances();
+    this.instanceFunction[co] = id;
+    this.instanceState[co] = InstanceState.Running;
+    this.enterSlice(co, Resumed.First);
+    return co;
+  }
+
+  /** `await S(x)`: the slice ends as the value goes into the await. Returns `value`. */
+  suspendAwait<T>(co: number, value: T): T {
+    if (co !== 0 && this.instanceState[co] === InstanceState.Running) this.exitSlice(co, Ended.Await, InstanceState.Awaiting);
+    return value;
+  }
+
+  /** `yield S(x)` and `yield* S(x)`. Returns `value`. */
+  suspendYield<T>(co: number, value: T): T {
+    if (co !== 0 && this.instanceState[co] === InstanceState.Running) this.exitSlice(co, Ended.Yield, InstanceState.Yielded);
+    return value;
+  }
+
+  /** `R(await ...)`: the await returned normally. Returns `value`. */
+  resumeAwait<T>(co: number, value: T): T {
+    if (co !== 0 && this.instanceState[co] === InstanceState.Awaiting) this.enterSlice(co, Resumed.AwaitFulfilled);
+    return value;
+  }
+
+  /** `R(yield ...)`: resumed by next(). Returns `value`. */
+  resumeNext<T>(co: number, value: T): T {
+    if (co !== 0 && this.instanceState[co] === InstanceState.Yielded) this.enterSlice(co, Resumed.Next);
+    return value;
+  }
+
+  /** Top of a catch block: if suspended, resumed by gen.throw() or a rejected await. */
+  caught(co: number): void {
+    const state = this.instanceState[co];
+    if (co === 0 || state === InstanceState.Running || state === InstanceState.Done) return;
+    this.enterSlice(co, state === InstanceState.Yielded ? Resumed.Throw : Resumed.AwaitRejected);
+  }
+
+  /** Top of a finally block: if suspended, resumed by gen.return() (or an awaited return value). */
+  enteredFinally(co: number): void {
+    const state = this.instanceState[co];
+    if (co === 0 || state === InstanceState.Running || state === InstanceState.Done) return;
+    this.enterSlice(co, state === InstanceState.Yielded ? Resumed.Return : Resumed.AwaitFulfilled);
+  }
+
+  /** The body is left by an exception. */
+  fail(co: number): void {
+    if (co === 0 || this.instanceState[co] === InstanceState.Done) return;
+    this.caught(co);
+    this.exitSlice(co, Ended.Throw, InstanceState.Done);
+  }
+
+  /** The body is left (after fail() when by an exception). */
+  end(co: number): void {
+    if (co === 0 || this.instanceState[co] === InstanceState.Done) return;
+    this.enteredFinally(co);
+    this.exitSlice(co, Ended.Return, InstanceState.Done);
+  }
+
+  private enterSlice(co: number, how: Resumed): void {
+    const c = this.cursor;
+    this.codes[c] = this.instanceFunction[co];
+    this.times[c] = clock.now();
+    this.marks[c] = (co << INSTANCE_SHIFT) | how;
+    if (c + 1 === CHUNK_EVENTS) this.nextChunk();
+    else this.cursor = c + 1;
+    this.instanceFrame[co] = ++this.depth;
+    this.instanceState[co] = InstanceState.Running;
+  }
+
+  private exitSlice(co: number, how: Ended, next: InstanceState): void {
+    const frame = this.instanceFrame[co];
+    const c = this.cursor;
+    this.codes[c] = -frame;
+    this.times[c] = clock.now();
+    this.marks[c] = (co << INSTANCE_SHIFT) | how;
+    if (c + 1 === CHUNK_EVENTS) this.nextChunk();
+    else this.cursor = c + 1;
+    this.depth = frame - 1;
+    this.instanceState[co] = next;
+  }
+
+  private growInstances(): void {
+    const size = this.instanceState.length * 2;
+    const fn = new Int32Array(size);
+    fn.set(this.instanceFunction);
+    this.instanceFunction = fn;
+    const frame = new Int32Array(size);
+    frame.set(this.instanceFrame);
+    this.instanceFrame = frame;
+    const state = new Uint8Array(size);
+    state.set(this.instanceState);
+    this.instanceState = state;
+  }
+
+  // ------------------------------------------------------------ control and read-back
+
   start(): void {
     this.recording = true;
   }
@@ -69,23 +193,25 @@ export class Recorder {
 
   /** Everything recorded so far, oldest first. The last chunk is a view of the live arrays. */
   chunks(): EventChunk[] {
-    return [...this.full, { codes: this.codes, times: this.times, length: this.cursor }];
+    return [...this.full, { codes: this.codes, times: this.times, marks: this.marks, length: this.cursor }];
   }
 
   get eventCount(): number {
     return this.full.length * CHUNK_EVENTS + this.cursor;
   }
 
-  /** Drops recorded events (function ids stay valid). */
+  /** Drops recorded events (function ids and instance numbers stay valid). */
   clear(): void {
     this.full.length = 0;
     this.cursor = 0;
+    this.marks.fill(0);
   }
 
   private nextChunk(): void {
-    this.full.push({ codes: this.codes, times: this.times, length: CHUNK_EVENTS });
+    this.full.push({ codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS });
     this.codes = new Int32Array(CHUNK_EVENTS);
     this.times = new Float64Array(CHUNK_EVENTS);
+    this.marks = new Int32Array(CHUNK_EVENTS);
     this.cursor = 0;
   }
 }
