@@ -1,12 +1,16 @@
 // Builds dist/global.js, the classic-script form of the runtime: the CommonJS modules tsc wrote,
 // wrapped in one function with a tiny module table, so that evaluating the file in any realm
 // (a `vm` context, a browser page) installs the recorder there. No bundler needed for six files.
+//
+// The entry is src/global-entry.ts, not src/global.ts: tsc -b re-emits only what changed, so a
+// dist/global.js that were both tsc's output and this script's would be read back here as the
+// entry on the next build and wrapped again, running the first build's code ever after.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const modules = ['clock', 'function-table', 'coroutine-kinds', 'recorder', 'version', 'registry', 'format', 'chrome-json', 'global'];
+const modules = ['clock', 'function-table', 'coroutine-kinds', 'recorder', 'version', 'registry', 'format', 'chrome-json', 'global-entry'];
 
 let body = '';
 for (const name of modules) {
@@ -27,7 +31,7 @@ const out = `/* @panopticon/runtime/global: installs Panopticon's recorder in th
     return module.exports;
   }
 ${body}
-  load('global');
+  load('global-entry');
 })();
 `;
 writeFileSync(join(dist, 'global.js'), out);

@@ -1,6 +1,7 @@
-// Entry of the classic-script build (`@panopticon/runtime/global`): evaluated in any realm (a
-// `vm` context, a browser page) it installs that realm's recorder and starts recording. The trace
-// is taken out with `globalThis[Symbol.for('panopticon.api')].chromeTrace()`.
+// Entry of the classic-script build (`@panopticon/runtime/global`, which scripts/bundle-global.mjs
+// makes of it): evaluated in any realm (a `vm` context, a browser page) it installs that realm's
+// recorder and starts recording. The trace is taken out with
+// `globalThis[Symbol.for('panopticon.api')].chromeTrace()`.
 import { installRecorder } from './registry';
 import { writeChromeTrace } from './chrome-json';
 import { clock } from './clock';
