@@ -2,7 +2,8 @@
 //
 // Under Node it comes from the `perf_hooks` module, not the global `performance`: Jest's fake
 // timers replace the global's `now` and would freeze the trace, while the module's object keeps
-// running. Elsewhere (a browser page, a bare `vm` context) it is whatever the realm has.
+// running. Elsewhere (a browser page, a bare `vm` context) it is whatever the realm has, made
+// strictly increasing.
 export interface Clock {
   now(): number;
   /** Epoch milliseconds of `now() === 0`, so traces from several processes line up. */
@@ -37,11 +38,38 @@ function nodePerformance(): Clock | undefined {
   return undefined;
 }
 
+/** One nanosecond, in the clock's milliseconds. */
+const TICK = 1e-6;
+
+/**
+ * `clock` made strictly increasing. Outside Node the realm's clock is coarse (browsers round
+ * `performance.now()` to 5-100 us, `Date.now()` is whole milliseconds), so a call and the calls
+ * it makes would all share one timestamp and viewers could no longer nest their zero-length
+ * slices. Each reading is at least a nanosecond after the last instead.
+ */
+function strictlyIncreasing(clock: Clock): Clock {
+  // A typed array, not a captured `let`: storing a fraction in a closure variable boxes a new
+  // heap number on every event.
+  const last = new Float64Array(1);
+  last[0] = -Infinity;
+  return {
+    now(): number {
+      const t = clock.now();
+      const next = t > last[0] ? t : last[0] + TICK;
+      last[0] = next;
+      return next;
+    },
+    get timeOrigin(): number {
+      return clock.timeOrigin;
+    },
+  };
+}
+
 function realmClock(): Clock {
   const perf = (globalThis as { performance?: Clock }).performance;
-  if (perf && typeof perf.now === 'function') return captured(perf);
+  if (perf && typeof perf.now === 'function') return strictlyIncreasing(captured(perf));
   const origin = Date.now();
-  return { now: () => Date.now() - origin, timeOrigin: origin };
+  return strictlyIncreasing({ now: () => Date.now() - origin, timeOrigin: origin });
 }
 
 export const clock: Clock = nodePerformance() ?? realmClock();
