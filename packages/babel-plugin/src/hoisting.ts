@@ -59,3 +59,17 @@ function usesAny(fn: NodePath, names: Set<string>, scope: Scope): boolean {
   });
   return found;
 }
+
+/**
+ * Parameters that a body-level declaration kept inside the `try` would have overwritten.
+ *
+ * `function f(x) { function x() { return c } const c = 1 }`: at body level, `function x` replaces
+ * the parameter `x` on entry (and, in sloppy mode, the mapped `arguments[0]`); inside the `try` it
+ * is a block-scoped function that leaves the parameter alone. The instrumenter copies the block's
+ * function into the parameter before any user code runs, so both hold the same object again.
+ */
+export function shadowedParameters(params: t.Node[], kept: t.FunctionDeclaration[], types: { getBindingIdentifiers: typeof t.getBindingIdentifiers }): string[] {
+  const names = new Set<string>();
+  for (const p of params) for (const name of Object.keys(types.getBindingIdentifiers(p))) names.add(name);
+  return [...new Set(kept.map((d) => d.id?.name).filter((n): n is string => n !== undefined && names.has(n)))];
+}

@@ -14,7 +14,8 @@
 import { relative, sep } from 'node:path';
 import type { NodePath, PluginPass, Visitor, types as t } from '@babel/core';
 import { Namer } from './names';
-import { hoistableDeclarations } from './hoisting';
+import { hoistableDeclarations, shadowedParameters } from './hoisting';
+import { CoroutineRewriter, hasTopLevelAwait } from './coroutines';
 import { FRAME, NAME_PREFIX, headerNames, headerSource, shortHash, type HeaderNames, type Types } from './header';
 
 export interface Babel {
@@ -35,28 +36,26 @@ class ModuleInstrumenter {
   readonly table: Array<string | number> = [];
   readonly names: HeaderNames;
   readonly namer: Namer;
-  hasTopLevelAwait = false;
+  readonly coroutines: CoroutineRewriter;
   private readonly t: Types;
 
   constructor(private readonly babel: Babel, readonly file: string, code: string) {
     this.t = babel.types;
     this.names = headerNames(shortHash(file));
     this.namer = new Namer(code);
+    this.coroutines = new CoroutineRewriter(this.t, (method, args) => this.hookCall(method, args));
     this.addEntry(file, 1, 1);
   }
 
   instrumentFunction(path: NodePath<t.Function>): void {
     const node = path.node;
     if (this.skipFunction(path)) return;
-    // Generators and async functions run as several slices: their own instrumentation comes
-    // with the coroutine support; until then they are left exactly as written.
-    if (node.generator || node.async) return;
     const index = this.addEntry(this.namer.functionName(path), node.loc!.start.line, node.loc!.start.column + 1);
     if (node.body.type !== 'BlockStatement') {
       node.body = this.t.blockStatement([this.t.returnStatement(node.body)]);
     }
     const body = path.get('body') as NodePath<t.BlockStatement>;
-    body.node.body = this.wrapStatements(body, path.scope, index);
+    body.node.body = this.wrapStatements(body, path.scope, index, node.generator || node.async ? node : null);
   }
 
   instrumentStaticBlock(path: NodePath<t.StaticBlock>): void {
@@ -65,18 +64,20 @@ class ModuleInstrumenter {
     path.node.body = this.wrapStatements(path, path.scope, index);
   }
 
-  noteAwait(path: NodePath): void {
-    if (!path.getFunctionParent()) this.hasTopLevelAwait = true;
-  }
-
-  /** Module slice: enter after the header, exit as the last statement. */
+  /**
+   * Module slice: enter after the header, exit as the last statement. A module with top-level
+   * await is a coroutine: begin and end, its awaits marked like a function's. Called before the
+   * traversal, which rewrites those awaits.
+   */
   instrumentModuleBody(program: NodePath<t.Program>): void {
-    // A module with top-level await suspends; until coroutine support, it gets no slice.
-    if (this.hasTopLevelAwait) return;
     const { t } = this;
-    const frame = this.names.moduleFrame;
-    program.node.body.unshift(t.variableDeclaration('var', [t.variableDeclarator(t.identifier(frame), this.enterCall(0))]));
-    program.node.body.push(t.expressionStatement(this.exitCall(frame)));
+    const instance = this.names.moduleFrame;
+    const coroutine = hasTopLevelAwait(program);
+    const begin = coroutine ? this.hookCall('begin', [this.functionId(0)]) : this.enterCall(0);
+    const end = coroutine ? this.hookCall('end', [t.identifier(instance)]) : this.exitCall(instance);
+    if (coroutine) this.coroutines.adoptProgram(program.node, instance);
+    program.node.body.unshift(t.variableDeclaration('var', [t.variableDeclarator(t.identifier(instance), begin)]));
+    program.node.body.push(t.expressionStatement(end));
   }
 
   insertHeader(program: NodePath<t.Program>): void {
@@ -84,28 +85,73 @@ class ModuleInstrumenter {
     program.node.body.unshift(...header);
   }
 
-  private wrapStatements(body: NodePath<t.BlockStatement> | NodePath<t.StaticBlock>, scope: NodePath['scope'], index: number): t.Statement[] {
+  /** The body with hooks: `coroutine` is the generator or async function whose body it is. */
+  private wrapStatements(body: NodePath<t.BlockStatement> | NodePath<t.StaticBlock>, scope: NodePath['scope'], index: number, coroutine: t.Node | null = null): t.Statement[] {
     const { t } = this;
     const hoisted = hoistableDeclarations(body, scope, t);
     const statements = body.node.body;
     const before = statements.filter((s) => hoisted.has(s));
     const rest = statements.filter((s) => !hoisted.has(s));
+    const bridges = this.parameterBridges(body, rest);
     return [
       ...before,
+      ...bridges.outside,
+      ...this.guard(index, coroutine, [...bridges.inside, ...rest]),
+    ];
+  }
+
+  /** enter + try/finally exit around `rest`; for a coroutine, begin + try/catch/finally end. */
+  private guard(index: number, coroutine: t.Node | null, rest: t.Statement[]): t.Statement[] {
+    const { t } = this;
+    if (coroutine) return this.coroutines.wrapBody(coroutine, this.hookCall('begin', [this.functionId(index)]), rest);
+    return [
       t.variableDeclaration('const', [t.variableDeclarator(t.identifier(FRAME), this.enterCall(index))]),
       t.tryStatement(t.blockStatement(rest), null, t.blockStatement([t.expressionStatement(this.exitCall(FRAME))])),
     ];
   }
 
-  private enterCall(index: number): t.CallExpression {
+  /**
+   * For each parameter a declaration kept inside the `try` shadows (see shadowedParameters):
+   * `var x; const __panopticon_param_x = (__panopticon_value) => { x = __panopticon_value; };` at body level (the `var` gives a
+   * function with non-simple parameters the body-level binding the declaration had), and
+   * `__panopticon_param_x(x);` first in the `try`, before any user code.
+   */
+  private parameterBridges(body: NodePath<t.BlockStatement> | NodePath<t.StaticBlock>, rest: t.Statement[]): { outside: t.Statement[]; inside: t.Statement[] } {
     const { t } = this;
-    const id = t.binaryExpression('+', t.identifier(this.names.base), t.numericLiteral(index));
-    return t.callExpression(t.memberExpression(t.callExpression(t.identifier(this.names.rt), []), t.identifier('enter')), [id]);
+    const fn = body.parentPath?.node;
+    const kept = rest.filter((s): s is t.FunctionDeclaration => s.type === 'FunctionDeclaration');
+    if (!fn || !t.isFunction(fn) || kept.length === 0) return { outside: [], inside: [] };
+    const outside: t.Statement[] = [];
+    const inside: t.Statement[] = [];
+    for (const name of shadowedParameters(fn.params, kept, t)) {
+      const setter = `${NAME_PREFIX}param_${name}`;
+      const assign = t.assignmentExpression('=', t.identifier(name), t.identifier(`${NAME_PREFIX}value`));
+      outside.push(
+        t.variableDeclaration('var', [t.variableDeclarator(t.identifier(name))]),
+        t.variableDeclaration('const', [t.variableDeclarator(t.identifier(setter), t.arrowFunctionExpression([t.identifier(`${NAME_PREFIX}value`)], t.blockStatement([t.expressionStatement(assign)])))]),
+      );
+      inside.push(t.expressionStatement(t.callExpression(t.identifier(setter), [t.identifier(name)])));
+    }
+    return { outside, inside };
+  }
+
+  private enterCall(index: number): t.CallExpression {
+    return this.hookCall('enter', [this.functionId(index)]);
   }
 
   private exitCall(frame: string): t.CallExpression {
+    return this.hookCall('exit', [this.t.identifier(frame)]);
+  }
+
+  /** `__panopticon_base_H + index`: the function's id in the realm's recorder. */
+  private functionId(index: number): t.Expression {
+    return this.t.binaryExpression('+', this.t.identifier(this.names.base), this.t.numericLiteral(index));
+  }
+
+  /** `__panopticon_rt_H().method(args)`. */
+  hookCall(method: string, args: t.Expression[]): t.CallExpression {
     const { t } = this;
-    return t.callExpression(t.memberExpression(t.callExpression(t.identifier(this.names.rt), []), t.identifier('exit')), [t.identifier(frame)]);
+    return t.callExpression(t.memberExpression(t.callExpression(t.identifier(this.names.rt), []), t.identifier(method)), args);
   }
 
   private addEntry(name: string, line: number, col: number): number {
@@ -147,8 +193,8 @@ export function instrumentProgram(babel: Babel, program: NodePath<t.Program>, st
   const displayFile = filename ? relative(cwd, filename).split(sep).join('/') : '(unknown)';
 
   const module = new ModuleInstrumenter(babel, displayFile, file.code);
-  program.traverse(visitor, module);
   module.instrumentModuleBody(program);
+  program.traverse(visitor, module);
   module.insertHeader(program);
   program.scope.crawl();
 }
@@ -162,9 +208,18 @@ const visitor: Visitor<ModuleInstrumenter> = {
     this.instrumentStaticBlock(path);
   },
   AwaitExpression(path) {
-    this.noteAwait(path);
+    this.coroutines.rewriteAwait(path);
+  },
+  YieldExpression(path) {
+    this.coroutines.rewriteYield(path);
   },
   ForOfStatement(path) {
-    if (path.node.await) this.noteAwait(path);
+    this.coroutines.rewriteForAwait(path);
+  },
+  ReturnStatement(path) {
+    this.coroutines.rewriteReturn(path);
+  },
+  TryStatement(path) {
+    this.coroutines.markTry(path);
   },
 };
