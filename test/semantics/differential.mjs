@@ -1,0 +1,56 @@
+// Runs one fixture program plainly and traced, and returns both runs for comparison. Async, so a
+// test file can run two fixtures at once (each traced run is two node processes plus Babel).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, PANOPTICON, tempDir } from '../support/helpers.mjs';
+
+function run(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * `fixture` is relative to ROOT. The reference run is plain node; for TypeScript (which node 20
+ * cannot run) it is the CLI with instrumentation excluded, so only the type stripping happens.
+ */
+export async function differential(fixture) {
+  const out = join(tempDir('panopticon-semantics-'), 'trace.json');
+  const ts = /\.[mc]?tsx?$/.test(fixture);
+  const [plain, traced] = await Promise.all([
+    ts ? run([PANOPTICON, '-o', join(tempDir(), 'untraced.json'), '--exclude', '**', fixture]) : run([fixture]),
+    run([PANOPTICON, '-o', out, fixture]),
+  ]);
+  return { plain, traced, trace: out };
+}
+
+/** The CLI's own closing line ("panopticon: wrote N events to ..."), not part of the program's output. */
+export function withoutTracerReport(stderr) {
+  return stderr.replace(/^panopticon: wrote .*\n/m, '');
+}
+
+/**
+ * Differences that come from node itself printing through source maps (any transpiled program
+ * shows them, node 20.x): an extra blank line after the caret of an uncaught error, frames that
+ * lose their `[as alias]`, ES-module frames shown as paths instead of file:// URLs. And frames of
+ * the tracer's own require hook in the loader part of a stack.
+ */
+export function normaliseStderr(stderr) {
+  return withoutTracerReport(stderr)
+    .replace(/^( *\^+ *)\n\n\n/m, '$1\n\n')
+    .replace(/ \[as [^\]]+\]/g, '')
+    .replace(/file:\/\//g, '')
+    .split('\n')
+    .filter((line) => !/^\s+at .*[/\\]packages[/\\](cli|runtime)[/\\]dist[/\\]/.test(line))
+    .join('\n');
+}
