@@ -34,6 +34,9 @@ export type Sink = (text: string) => void;
 
 const FLUSH_AT = 1 << 20;
 
+/** Perfetto stops nesting at 512 levels; deeper slices are left out (and counted). */
+export const MAX_DEPTH = 512;
+
 /**
  * Writes the whole trace to `sink`. Slices still open at `endMs` are closed there and get
  * `"unfinished": true` in their args. Returns the number of trace events written.
@@ -55,11 +58,18 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
   const stackStarts: number[] = [];
   const stackMarks: number[] = [];
   const stackIndexes: number[] = [];
+  let tooDeep = 0;
+  let tooDeepAt = 0;
   const slice = (endNs: number, endMark: number, unfinished: boolean): void => {
+    const depth = stackIds.length;
     const id = stackIds.pop()!;
     const startNs = stackStarts.pop()!;
     const mark = stackMarks.pop()!;
     const index = stackIndexes.pop()!;
+    if (depth > MAX_DEPTH) {
+      if (tooDeep++ === 0) tooDeepAt = startNs;
+      return;
+    }
     let text = `,\n{"ph":"X",${head},"ts":${nsToMicros(startNs)},"dur":${nsToMicros(Math.max(endNs, startNs) - startNs)},${fragment(id)}`;
     if (mark !== 0) {
       const co = mark >>> INSTANCE_SHIFT;
@@ -96,6 +106,11 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
   }
   const endNs = msToNs(endMs);
   while (stackIds.length > 0) slice(endNs, 0, true);
+  if (tooDeep > 0) {
+    const note = `${tooDeep} slices nested deeper than ${MAX_DEPTH} levels are left out (Perfetto shows no more)`;
+    out.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(tooDeepAt)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
+    events++;
+  }
   out.push(']\n');
   out.flush();
   return events;
