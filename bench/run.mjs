@@ -1,0 +1,31 @@
+// `npm run bench`: the cost per traced call of the recorder, against plain code and against a
+// minimal reference tracer, on a call-heavy and a realistic workload. Prints figures, never fails
+// on them (timings on a shared machine are not pass/fail material). See README.md.
+//
+//   node bench/run.mjs [fib] [acorn] [--rounds=N]
+import { loadModes } from './lib/modes.mjs';
+import { interleave, median, clockCost } from './lib/measure.mjs';
+import { WORKLOADS } from './lib/workloads.mjs';
+import { printWorkload, printClock } from './lib/report.mjs';
+
+const args = process.argv.slice(2);
+const roundsArg = args.find((a) => a.startsWith('--rounds='));
+const rounds = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : 15;
+const names = args.filter((a) => !a.startsWith('--'));
+const selected = names.length > 0 ? names : Object.keys(WORKLOADS);
+
+console.log(`panopticon bench: node ${process.version}, ${rounds} rounds per workload, medians\n`);
+printClock(clockCost());
+
+for (const name of selected) {
+  const make = WORKLOADS[name];
+  if (!make) throw new Error(`no workload "${name}" (there are: ${Object.keys(WORKLOADS).join(', ')})`);
+  const workload = make();
+  const { callsPerRun, modes } = loadModes({ ...workload, calibrate: workload.run });
+  const { times, calls } = interleave(modes, workload.run, { rounds, warmup: 3 });
+  const medians = Object.fromEntries(Object.entries(times).map(([mode, t]) => [mode, median(t)]));
+  printWorkload(workload, { callsPerRun, calls, medians, times, rounds });
+}
+
+// Again at the end: the clock's cost can drift with what the machine is doing.
+printClock(clockCost());
