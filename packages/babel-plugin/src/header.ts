@@ -34,11 +34,23 @@ export function headerNames(fileHash: string): HeaderNames {
   };
 }
 
+/**
+ * Stands in for the recorder when the realm has none: every hook the instrumenter calls, doing
+ * nothing; the suspend and resume hooks return the value they are given, as the recorder's do.
+ */
+const NOOP_RECORDER = `(function () {
+    function zero() { return 0; }
+    function nothing() {}
+    function same(co, value) { return value; }
+    return { enter: zero, exit: nothing, begin: zero, end: nothing, fail: nothing, caught: nothing, enteredFinally: nothing,
+      suspendAwait: same, resumeAwait: same, suspendYield: same, resumeNext: same };
+  })()`;
+
 export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>): string {
   return `function ${n.rt}() { return ${n.recorder} !== undefined ? ${n.recorder} : ${n.init}(); }
 function ${n.init}() {
   var r = typeof globalThis === "object" && globalThis !== null ? globalThis[Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)})] : undefined;
-  if (r === undefined) return ${n.noop} || (${n.noop} = { enter: function () { return 0; }, exit: function () {} });
+  if (r === undefined) return ${n.noop} || (${n.noop} = ${NOOP_RECORDER});
   ${n.base} = r.register(${JSON.stringify(file)}, ${JSON.stringify(table)});
   return ${n.recorder} = r;
 }

@@ -77,7 +77,9 @@ class ModuleInstrumenter {
     const end = coroutine ? this.hookCall('end', [t.identifier(instance)]) : this.exitCall(instance);
     if (coroutine) this.coroutines.adoptProgram(program.node, instance);
     program.node.body.unshift(t.variableDeclaration('var', [t.variableDeclarator(t.identifier(instance), begin)]));
-    program.node.body.push(t.expressionStatement(end));
+    // A declaration, not an expression statement: a classic script's completion value (what
+    // `eval`, `vm.runInContext` and `node -p` return) stays that of its last statement.
+    program.node.body.push(t.variableDeclaration('var', [t.variableDeclarator(t.identifier(instance), end)]));
   }
 
   insertHeader(program: NodePath<t.Program>): void {
