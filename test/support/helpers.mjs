@@ -1,7 +1,7 @@
 // Shared by the tests: run programs plain and traced in real child processes, and read a trace
 // back through the independent checker (../shared/tools/check-trace.mjs), as a viewer would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,10 +37,17 @@ export function runPanopticon(args, options = {}) {
  */
 export function readTrace(path) {
   const checked = spawnSync(process.execPath, [checkerPath(), path], { encoding: 'utf8' });
-  const dumped = spawnSync(process.execPath, [checkerPath(), path, '--dump', '--quiet'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  // The dump goes to a file: the checker exits right after a large write, which a pipe cuts short.
+  const dumpPath = `${path}.dump.json`;
+  const fd = openSync(dumpPath, 'w');
+  try {
+    spawnSync(process.execPath, [checkerPath(), path, '--dump', '--quiet'], { stdio: ['ignore', fd, 'ignore'] });
+  } finally {
+    closeSync(fd);
+  }
   let model = null;
   try {
-    model = JSON.parse(dumped.stdout);
+    model = JSON.parse(readFileSync(dumpPath, 'utf8'));
   } catch {
     // left null: the assertion on `ok` says why
   }

@@ -28,8 +28,9 @@ export function onEveryExit(flush: (reason: string) => void): void {
 
   for (const signal of SIGNALS) {
     const onSignal = (): void => {
+      // The program handles it: it goes on, or ends through process.exit and 'exit' flushes.
+      if (process.listenerCount(signal) > 1) return;
       guarded(signal);
-      if (process.listenerCount(signal) > 1) return; // the program handles it and goes on
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };
