@@ -28,12 +28,20 @@ export function babelBusy(): boolean {
   return babelDepth > 0;
 }
 
+/**
+ * Runs a Babel call. Babel's first call raises Error.stackTraceLimit to 50 and installs its own
+ * Error.prepareStackTrace in the realm it runs in, which is the program's: both are put back, so
+ * the program sees node's and its own (and its stack traces keep node's 10 frames).
+ */
 function inBabel<T>(run: () => T): T {
+  const { stackTraceLimit, prepareStackTrace } = Error;
   babelDepth++;
   try {
     return run();
   } finally {
     babelDepth--;
+    if (Error.stackTraceLimit !== stackTraceLimit) Error.stackTraceLimit = stackTraceLimit;
+    if (Error.prepareStackTrace !== prepareStackTrace) Error.prepareStackTrace = prepareStackTrace;
   }
 }
 

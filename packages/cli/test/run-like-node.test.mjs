@@ -98,3 +98,14 @@ test('without -o the trace goes to DEFAULT_OUTPUT in the working directory', () 
   assert.ok(checkedSlices(path).some((s) => s.name === 'show'));
   assert.ok(readFileSync(path, 'utf8').startsWith('[{'));
 });
+
+test('Error.stackTraceLimit and Error.prepareStackTrace are node\'s, though Babel ran in the process', () => {
+  const expected = plain(['basics/error-globals.js']);
+  assert.equal(JSON.parse(expected.stdout).limit, 10);
+  for (const file of ['basics/error-globals.js', 'ts/error-globals.ts']) {
+    const run = traced([file]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, expected.stdout, file);
+    assert.ok(run.slices.some((s) => s.name === 'errorGlobals'));
+  }
+});
