@@ -8,6 +8,7 @@ export interface CliArgs {
   script?: string;
   scriptArgs: string[];
   includeNodeModules: boolean;
+  wakeups: boolean;
   include: string[];
   exclude: string[];
   help: boolean;
@@ -19,6 +20,7 @@ const OPTIONS = {
   eval: { type: 'string', short: 'e' },
   command: { type: 'string', short: 'c' },
   'include-node-modules': { type: 'boolean' },
+  wakeups: { type: 'boolean' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
@@ -59,6 +61,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     script: code === undefined ? rest[0] : undefined,
     scriptArgs: code === undefined ? rest.slice(1) : rest,
     includeNodeModules: values['include-node-modules'] ?? false,
+    wakeups: values.wakeups ?? false,
     include: values.include ?? [],
     exclude: values.exclude ?? [],
     help: values.help ?? false,
@@ -75,6 +78,8 @@ Options:
   --include-node-modules    instrument files under node_modules too
   --include GLOB            instrument only files matching GLOB (repeatable; relative to cwd)
   --exclude GLOB            do not instrument files matching GLOB (repeatable)
+  --wakeups                 draw an arrow from the slice that finishes an async function to the
+                            slice its awaiter resumes in (slows promises; off by default)
   -h, --help                show this help
   -v, --version             show the version
 

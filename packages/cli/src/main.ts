@@ -58,6 +58,7 @@ export function main(argv: string[]): void {
     include: args.include,
     exclude: args.exclude,
     cwd,
+    wakeups: args.wakeups,
     processName: ['panopticon', ...argv].join(' '),
   };
   const preload = join(__dirname, 'preload.js');

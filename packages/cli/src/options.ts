@@ -11,6 +11,8 @@ export interface TraceOptions {
   exclude: string[];
   /** The working directory the globs and trace file names are relative to. */
   cwd: string;
+  /** Draw wake-up arrows between async function instances (costs: V8 promise hooks). */
+  wakeups: boolean;
   /** The process name shown in the trace. */
   processName: string;
 }

@@ -15,7 +15,7 @@ import { installCommonJsHooks } from './cjs-hooks';
 const options = readOptions();
 if (options) {
   delete process.env[OPTIONS_ENV];
-  traceToFile({ output: options.output, processName: options.processName });
+  traceToFile({ output: options.output, processName: options.processName, wakeups: options.wakeups });
   process.setSourceMapsEnabled(true);
   installCommonJsHooks(fileFilter(options), options.cwd);
   Module.register(pathToFileURL(join(__dirname, 'esm-hooks.js')).href, { data: options });

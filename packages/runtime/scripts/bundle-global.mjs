@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const modules = ['clock', 'function-table', 'coroutine-kinds', 'recorder', 'version', 'registry', 'format', 'chrome-json', 'global-entry'];
+const modules = ['clock', 'function-table', 'coroutine-kinds', 'recorder', 'version', 'registry', 'format', 'wake-arrows', 'chrome-json', 'global-entry'];
 
 let body = '';
 for (const name of modules) {

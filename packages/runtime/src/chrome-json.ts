@@ -13,6 +13,7 @@ import type { EventChunk } from './recorder';
 import type { FunctionTable } from './function-table';
 import { msToNs, nsToMicros } from './format';
 import { ENDED_NAMES, INSTANCE_SHIFT, KIND_MASK, RESUMED_NAMES } from './coroutine-kinds';
+import { WakeArrows } from './wake-arrows';
 
 export interface TraceMeta {
   pid: number;
@@ -58,6 +59,9 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
   const stackStarts: number[] = [];
   const stackMarks: number[] = [];
   const stackIndexes: number[] = [];
+  const stackWakers: number[] = [];
+  const wakes = new WakeArrows(head);
+  let waker = 0;
   let tooDeep = 0;
   let tooDeepAt = 0;
   const slice = (endNs: number, endMark: number, unfinished: boolean): void => {
@@ -66,6 +70,7 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
     const startNs = stackStarts.pop()!;
     const mark = stackMarks.pop()!;
     const index = stackIndexes.pop()!;
+    const wokenBy = stackWakers.pop()!;
     if (depth > MAX_DEPTH) {
       if (tooDeep++ === 0) tooDeepAt = startNs;
       return;
@@ -77,6 +82,14 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
       if (endMark !== 0) text += `,"ended":"${ENDED_NAMES[endMark & KIND_MASK]}"`;
       if (unfinished) text += ',"unfinished":true';
       text += '}';
+      if (endMark !== 0) wakes.sliceEnded(co, startNs, endNs);
+      if (wokenBy !== 0) {
+        const arrow = wakes.arrow(wokenBy, startNs, endNs);
+        if (arrow) {
+          out.push(arrow);
+          events += 2;
+        }
+      }
       const count = sliceCounts[co];
       if (count > 1) text += `,"bind_id":${co}${index > 0 ? ',"flow_in":true' : ''}${index < count - 1 ? ',"flow_out":true' : ''}`;
       text += '}';
@@ -96,6 +109,10 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
         stackStarts.push(msToNs(times[i]));
         stackMarks.push(mark);
         stackIndexes.push(mark === 0 ? 0 : slicesSeen[mark >>> INSTANCE_SHIFT]++);
+        stackWakers.push(mark === 0 ? 0 : waker);
+        if (mark !== 0) waker = 0;
+      } else if (code === 0) {
+        waker = marks[i] >>> INSTANCE_SHIFT;
       } else {
         // Frames above the one exiting were left by an exception that skipped their exit hook.
         const endNs = msToNs(times[i]);

@@ -22,6 +22,9 @@ export const enum Ended {
   Throw = 4,
 }
 
+/** Mark of a wake-up event (code 0): the next coroutine slice was woken by the instance. */
+export const WOKEN = 7;
+
 export const RESUMED_NAMES = ['', 'first run', 'next', 'throw', 'return', 'await fulfilled', 'await rejected'];
 export const ENDED_NAMES = ['', 'yield', 'await', 'return', 'throw'];
 

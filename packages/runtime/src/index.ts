@@ -2,6 +2,7 @@
 import { installRecorder, currentRecorder } from './registry';
 import { onEveryExit } from './exit-hooks';
 import { writeTraceFile, defaultMeta } from './trace-file';
+import { WakeTracker } from './wakeups';
 
 export { Recorder, CHUNK_EVENTS, type EventChunk } from './recorder';
 export { FunctionTable, type FunctionInfo } from './function-table';
@@ -18,6 +19,11 @@ export interface TraceToFileOptions {
   processName?: string;
   /** No closing message on stderr. */
   quiet?: boolean;
+  /**
+   * Draw wake-up arrows: from the slice that finishes an async function to the slice whose await
+   * of its promise resumes. Off by default: it needs V8 promise hooks, which slow every promise.
+   */
+  wakeups?: boolean;
 }
 
 /**
@@ -26,6 +32,7 @@ export interface TraceToFileOptions {
  */
 export function traceToFile(options: TraceToFileOptions): void {
   const recorder = installRecorder();
+  if (options.wakeups) recorder.enableWakeups(new WakeTracker());
   recorder.start();
   onEveryExit(() => {
     const meta = defaultMeta();

@@ -18,7 +18,8 @@
 // passing a resume hook), and fail()/end() when the body is left.
 import { clock } from './clock';
 import { FunctionTable } from './function-table';
-import { Ended, INSTANCE_SHIFT, InstanceState, Resumed } from './coroutine-kinds';
+import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutine-kinds';
+import type { WakeTracker } from './wakeups';
 
 /** Events per chunk: 64 Ki events are 1 MiB of typed arrays. */
 export const CHUNK_EVENTS = 1 << 16;
@@ -48,6 +49,8 @@ export class Recorder {
   private instanceFunction = new Int32Array(INITIAL_INSTANCES);
   private instanceFrame = new Int32Array(INITIAL_INSTANCES);
   private instanceState = new Uint8Array(INITIAL_INSTANCES);
+  /** Wake-up arrows, when asked for (see wakeups.ts). */
+  private wake: WakeTracker | null = null;
 
   constructor(version: string) {
     this.version = version;
@@ -93,9 +96,19 @@ export class Recorder {
     return co;
   }
 
+  /** First run of an async function instance: as begin(), and its promise is noted for wake-ups. */
+  beginAsync(id: number): number {
+    const co = this.begin(id);
+    if (this.wake !== null && co !== 0) this.wake.begun(co);
+    return co;
+  }
+
   /** `await S(x)`: the slice ends as the value goes into the await. Returns `value`. */
   suspendAwait<T>(co: number, value: T): T {
-    if (co !== 0 && this.instanceState[co] === InstanceState.Running) this.exitSlice(co, Ended.Await, InstanceState.Awaiting);
+    if (co !== 0 && this.instanceState[co] === InstanceState.Running) {
+      this.exitSlice(co, Ended.Await, InstanceState.Awaiting);
+      if (this.wake !== null) this.wake.awaiting(co, value);
+    }
     return value;
   }
 
@@ -107,7 +120,10 @@ export class Recorder {
 
   /** `R(await ...)`: the await returned normally. Returns `value`. */
   resumeAwait<T>(co: number, value: T): T {
-    if (co !== 0 && this.instanceState[co] === InstanceState.Awaiting) this.enterSlice(co, Resumed.AwaitFulfilled);
+    if (co !== 0 && this.instanceState[co] === InstanceState.Awaiting) {
+      if (this.wake !== null) this.noteWaker(co);
+      this.enterSlice(co, Resumed.AwaitFulfilled);
+    }
     return value;
   }
 
@@ -121,6 +137,7 @@ export class Recorder {
   caught(co: number): void {
     const state = this.instanceState[co];
     if (co === 0 || state === InstanceState.Running || state === InstanceState.Done) return;
+    if (this.wake !== null && state === InstanceState.Awaiting) this.noteWaker(co);
     this.enterSlice(co, state === InstanceState.Yielded ? Resumed.Throw : Resumed.AwaitRejected);
   }
 
@@ -166,6 +183,25 @@ export class Recorder {
     else this.cursor = c + 1;
     this.depth = frame - 1;
     this.instanceState[co] = next;
+  }
+
+  /**
+   * Before `co` resumes from an await: if the promise it awaited was a finished instance's, an
+   * event (code 0, mark = that instance << 3 | WOKEN) says the next slice was woken by it.
+   */
+  private noteWaker(co: number): void {
+    const source = this.wake!.resuming(co);
+    if (source === 0 || this.instanceState[source] !== InstanceState.Done) return;
+    const c = this.cursor;
+    this.codes[c] = 0;
+    this.marks[c] = (source << INSTANCE_SHIFT) | WOKEN;
+    if (c + 1 === CHUNK_EVENTS) this.nextChunk();
+    else this.cursor = c + 1;
+  }
+
+  /** Turns wake-up arrows on (Node only: they need V8's promise hooks). */
+  enableWakeups(tracker: WakeTracker): void {
+    this.wake = tracker;
   }
 
   private growInstances(): void {
