@@ -22,7 +22,7 @@ export const NAME_PREFIX = '__panopticon_';
 export const FRAME = '__panopticon_frame';
 export const REGISTRY_SYMBOL = 'panopticon.runtime';
 
-/** Names carry a hash of the file: in classic scripts top-level declarations are globals. */
+/** Names carry a hash of the file and its source: in classic scripts top-level declarations are globals. */
 export function headerNames(fileHash: string): HeaderNames {
   return {
     rt: `${NAME_PREFIX}rt_${fileHash}`,
@@ -42,7 +42,7 @@ const NOOP_RECORDER = `(function () {
     function zero() { return 0; }
     function nothing() {}
     function same(co, value) { return value; }
-    return { enter: zero, exit: nothing, begin: zero, end: nothing, fail: nothing, caught: nothing, enteredFinally: nothing,
+    return { enter: zero, exit: nothing, begin: zero, beginAsync: zero, end: nothing, fail: nothing, caught: nothing, enteredFinally: nothing,
       suspendAwait: same, resumeAwait: same, suspendYield: same, resumeNext: same };
   })()`;
 

@@ -41,7 +41,9 @@ class ModuleInstrumenter {
 
   constructor(private readonly babel: Babel, readonly file: string, code: string) {
     this.t = babel.types;
-    this.names = headerNames(shortHash(file));
+    // The source is in the hash too: two different scripts of one name in one realm (a script
+    // evaluated again after an edit) must not share the globals that hold the registration.
+    this.names = headerNames(shortHash(`${file}\n${code}`));
     this.namer = new Namer(code);
     this.coroutines = new CoroutineRewriter(this.t, (method, args) => this.hookCall(method, args));
     this.addEntry(file, 1, 1);
@@ -105,7 +107,11 @@ class ModuleInstrumenter {
   /** enter + try/finally exit around `rest`; for a coroutine, begin + try/catch/finally end. */
   private guard(index: number, coroutine: t.Node | null, rest: t.Statement[]): t.Statement[] {
     const { t } = this;
-    if (coroutine) return this.coroutines.wrapBody(coroutine, this.hookCall('begin', [this.functionId(index)]), rest);
+    if (coroutine) {
+      // An async function's own promise is noted at its begin, for wake-up arrows.
+      const begin = (coroutine as t.Function).async && !(coroutine as t.Function).generator ? 'beginAsync' : 'begin';
+      return this.coroutines.wrapBody(coroutine, this.hookCall(begin, [this.functionId(index)]), rest);
+    }
     return [
       t.variableDeclaration('const', [t.variableDeclarator(t.identifier(FRAME), this.enterCall(index))]),
       t.tryStatement(t.blockStatement(rest), null, t.blockStatement([t.expressionStatement(this.exitCall(FRAME))])),
