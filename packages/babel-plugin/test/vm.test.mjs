@@ -102,3 +102,13 @@ test('two scripts in one context register separately and share the recorder', ()
   assert.deepEqual(nested, ['a.js', 'a.js']);
   assert.equal(two.args.file, 'b.js');
 });
+
+test('two different scripts of the same file name (a script evaluated again after an edit) each register', () => {
+  const context = contextWithRuntime();
+  vm.runInContext(instrument('function first() {} first();', { filename: join(ROOT, 'same.js') }), context);
+  vm.runInContext(instrument('function second() {} second();', { filename: join(ROOT, 'same.js') }), context);
+  const trace = traceOf(context);
+  assert.ok(trace.ok, trace.report);
+  const names = slicesOf(trace.model).map((s) => s.name);
+  assert.deepEqual(names.filter((n) => n !== 'same.js'), ['first', 'second']);
+});
