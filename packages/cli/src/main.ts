@@ -78,7 +78,16 @@ function run(node: string, args: string[], env: NodeJS.ProcessEnv): void {
   const child = spawn(node, args, { stdio: 'inherit', env });
   // A terminal's Ctrl-C reaches the whole process group: the child gets SIGINT itself, and this
   // process must outlive it to report how it ended. Signals sent to this process alone go on.
-  const ignore = (): void => {};
+  // The tracer's SIGINT listener runs only when the program's JavaScript yields, so a program
+  // stuck in a loop would ignore Ctrl-C: a second one stops it the hard way, without a trace.
+  let interrupts = 0;
+  let forced = false;
+  const ignore = (): void => {
+    if (++interrupts < 2 || child.exitCode !== null) return;
+    forced = true;
+    process.stderr.write('panopticon: the program did not stop (it is busy); stopped it without writing the trace\n');
+    child.kill('SIGKILL');
+  };
   process.on('SIGINT', ignore);
   const forwarders = FORWARDED.map((signal) => {
     const forward = (): void => {
@@ -92,7 +101,7 @@ function run(node: string, args: string[], env: NodeJS.ProcessEnv): void {
     process.removeListener('SIGINT', ignore);
     for (const [s, f] of forwarders) process.removeListener(s, f);
     if (signal) {
-      process.kill(process.pid, signal);
+      process.kill(process.pid, forced ? 'SIGINT' : signal);
       return;
     }
     process.exitCode = code ?? 1;
