@@ -5,10 +5,18 @@
 //   await x          ->  R.resumeAwait(co, await R.suspendAwait(co, x))
 //   yield x          ->  R.resumeNext(co, yield R.suspendYield(co, x))      (also yield*)
 //   for await (a of b) body
-//                    ->  for await (a of R.suspendAwait(co, b)) {
-//                          R.resumeAwait(co, void 0); try { body } finally { R.suspendAwait(co, void 0) }
-//                        }
-//                        R.resumeAwait(co, void 0);
+//                    ->  try {
+//                          for await (a of R.suspendAwait(co, b)) {
+//                            R.resumeAwait(co, void 0);
+//                            try { body } catch (e) { R.caught(co); throw e; }
+//                            finally { R.enteredFinally(co); R.suspendAwait(co, void 0) }
+//                          }
+//                        } catch (e) { R.caught(co); throw e; } finally { R.resumeAwait(co, void 0) }
+//                    Every way out of the body (next iteration, break, continue, a labelled jump
+//                    past the loop, return, throw, and gen.return()/gen.throw() at a `yield` in it)
+//                    suspends: the loop head awaits next() or the iterator's return() is awaited.
+//                    Every way out of the loop resumes, in the outer finally (or, when the loop
+//                    head's await rejects, in the outer catch).
 //   return x         ->  return R.suspendAwait(co, x)      (async generators: `return` awaits x)
 //   catch (e) { … }  ->  catch (e) { R.caught(co); … }     resumed by throw() or a rejected await
 //   finally { … }    ->  finally { R.enteredFinally(co); … }   resumed by return()
@@ -78,11 +86,28 @@ export class CoroutineRewriter {
     const body = path.node.body.type === 'BlockStatement' ? path.node.body.body : [path.node.body];
     path.node.body = t.blockStatement([
       this.statement('resumeAwait', [co, nothing()]),
-      t.tryStatement(t.blockStatement(body), null, t.blockStatement([this.statement('suspendAwait', [this.clone(co), nothing()])])),
+      t.tryStatement(
+        t.blockStatement(body),
+        this.caughtAndRethrown(co),
+        t.blockStatement([this.statement('enteredFinally', [this.clone(co)]), this.statement('suspendAwait', [this.clone(co), nothing()])]),
+      ),
     ]);
+    // Around the labels too: a `break label` or `continue label` past the loop leaves it as well.
     let loop: NodePath = path;
     while (loop.parentPath?.isLabeledStatement()) loop = loop.parentPath;
-    loop.insertAfter(this.statement('resumeAwait', [this.clone(co), nothing()]));
+    loop.replaceWith(
+      t.tryStatement(
+        t.blockStatement([loop.node as t.Statement]),
+        this.caughtAndRethrown(co),
+        t.blockStatement([this.statement('resumeAwait', [this.clone(co), nothing()])]),
+      ),
+    );
+  }
+
+  /** `catch (e) { R.caught(co); throw e; }`: a resumption by an exception is told apart. */
+  private caughtAndRethrown(co: t.Identifier): t.CatchClause {
+    const { t } = this;
+    return t.catchClause(t.identifier(CAUGHT), t.blockStatement([this.statement('caught', [this.clone(co)]), t.throwStatement(t.identifier(CAUGHT))]));
   }
 
   /** `return x` in an async generator awaits x before the generator completes. */
@@ -104,7 +129,7 @@ export class CoroutineRewriter {
     if (handler) {
       handler.body.body.unshift(this.statement('caught', [co]));
     } else {
-      path.node.handler = t.catchClause(t.identifier(CAUGHT), t.blockStatement([this.statement('caught', [co]), t.throwStatement(t.identifier(CAUGHT))]));
+      path.node.handler = this.caughtAndRethrown(co);
     }
     if (finalizer) finalizer.body.unshift(this.statement('enteredFinally', [this.clone(co)]));
   }
