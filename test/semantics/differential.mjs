@@ -35,7 +35,7 @@ export async function differential(fixture) {
 }
 
 /** The CLI's own closing line ("panopticon: wrote N events to ..."), not part of the program's output. */
-export function withoutTracerReport(stderr) {
+function withoutTracerReport(stderr) {
   return stderr.replace(/^panopticon: wrote .*\n/m, '');
 }
 
@@ -43,7 +43,8 @@ export function withoutTracerReport(stderr) {
  * Differences that come from node itself printing through source maps (any transpiled program
  * shows them, node 20.x): an extra blank line after the caret of an uncaught error, frames that
  * lose their `[as alias]`, ES-module frames shown as paths instead of file:// URLs. And frames of
- * the tracer's own require hook in the loader part of a stack.
+ * the CLI's own require hook (packages/cli/dist/cjs-hooks.js wraps Module.prototype._compile) in
+ * the loader part of a stack: a known CLI issue, not the instrumenter's.
  */
 export function normaliseStderr(stderr) {
   return withoutTracerReport(stderr)
