@@ -2,7 +2,8 @@
 // runs the program in a child node process with the preload, passes stdio straight through, and
 // ends as the program ended: the same exit code, or death by the same signal.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assertWritable } from '@panopticon/runtime';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
@@ -59,6 +60,7 @@ export function main(argv: string[]): void {
     exclude: args.exclude,
     cwd,
     wakeups: args.wakeups,
+    statusFile: join(mkdtempSync(join(tmpdir(), 'panopticon-')), 'status'),
     processName: ['panopticon', ...argv].join(' '),
   };
   const preload = join(__dirname, 'preload.js');
@@ -69,12 +71,28 @@ export function main(argv: string[]): void {
   } else {
     nodeArgs.push(script!);
   }
-  run(process.execPath, [...nodeArgs, ...args.scriptArgs], { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) });
+  run(process.execPath, [...nodeArgs, ...args.scriptArgs], { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) }, () => report(options));
+}
+
+/** The closing line, printed once the program has ended: after anything node printed last. */
+function report(options: TraceOptions): void {
+  let events: string | undefined;
+  try {
+    events = readFileSync(options.statusFile, 'utf8');
+  } catch {
+    // no status: the program died before any exit hook could run (SIGKILL, out of memory)
+  }
+  rmSync(join(options.statusFile, '..'), { recursive: true, force: true });
+  process.stderr.write(
+    events === undefined
+      ? `panopticon: no trace was written: the program was killed before it could write ${options.output}\n`
+      : `panopticon: wrote ${events} events to ${options.output} (open it at https://ui.perfetto.dev: "Open trace file")\n`,
+  );
 }
 
 const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
 
-function run(node: string, args: string[], env: NodeJS.ProcessEnv): void {
+function run(node: string, args: string[], env: NodeJS.ProcessEnv, ended: () => void): void {
   const child = spawn(node, args, { stdio: 'inherit', env });
   // A terminal's Ctrl-C reaches the whole process group: the child gets SIGINT itself, and this
   // process must outlive it to report how it ended. Signals sent to this process alone go on.
@@ -100,6 +118,7 @@ function run(node: string, args: string[], env: NodeJS.ProcessEnv): void {
   child.on('exit', (code, signal) => {
     process.removeListener('SIGINT', ignore);
     for (const [s, f] of forwarders) process.removeListener(s, f);
+    if (!forced) ended();
     if (signal) {
       process.kill(process.pid, forced ? 'SIGINT' : signal);
       return;

@@ -13,6 +13,8 @@ export interface TraceOptions {
   cwd: string;
   /** Draw wake-up arrows between async function instances (costs: V8 promise hooks). */
   wakeups: boolean;
+  /** Where the traced process leaves the number of events it wrote, for the closing line. */
+  statusFile: string;
   /** The process name shown in the trace. */
   processName: string;
 }

@@ -7,6 +7,7 @@
 import Module from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { traceToFile } from '@panopticon/runtime';
 import { OPTIONS_ENV, readOptions } from './options';
 import { fileFilter } from './filter';
@@ -15,7 +16,12 @@ import { installCommonJsHooks } from './cjs-hooks';
 const options = readOptions();
 if (options) {
   delete process.env[OPTIONS_ENV];
-  traceToFile({ output: options.output, processName: options.processName, wakeups: options.wakeups });
+  traceToFile({
+    output: options.output,
+    processName: options.processName,
+    wakeups: options.wakeups,
+    onWritten: (events) => writeFileSync(options.statusFile, String(events)),
+  });
   process.setSourceMapsEnabled(true);
   installCommonJsHooks(fileFilter(options), options.cwd);
   Module.register(pathToFileURL(join(__dirname, 'esm-hooks.js')).href, { data: options });

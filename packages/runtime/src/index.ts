@@ -20,6 +20,11 @@ export interface TraceToFileOptions {
   /** No closing message on stderr. */
   quiet?: boolean;
   /**
+   * Called after each write instead of printing the closing message (the `panopticon` command
+   * prints it itself once the program has ended, after anything node prints on the way out).
+   */
+  onWritten?: (events: number, output: string) => void;
+  /**
    * Draw wake-up arrows: from the slice that finishes an async function to the slice whose await
    * of its promise resumes. Off by default: it needs V8 promise hooks, which slow every promise.
    */
@@ -38,7 +43,8 @@ export function traceToFile(options: TraceToFileOptions): void {
     const meta = defaultMeta();
     if (options.processName) meta.processName = options.processName;
     const events = writeTraceFile(options.output, recorder, meta);
-    if (!options.quiet) {
+    if (options.onWritten) options.onWritten(events, options.output);
+    else if (!options.quiet) {
       process.stderr.write(
         `panopticon: wrote ${events} events to ${options.output} (open it at https://ui.perfetto.dev: "Open trace file")\n`,
       );
