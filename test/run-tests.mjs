@@ -30,10 +30,13 @@ let passed = 0;
 let failed = 0;
 const stream = run({ files, concurrency: 2, timeout: 180_000 });
 stream.on('test:pass', (event) => { if (event.details?.type !== 'suite') passed++; });
-stream.on('test:fail', (event) => { if (event.details?.type !== 'suite') failed++; });
+// A failing `todo` test is a known gap, not a failure (node's own runner counts it so too).
+let todo = 0;
+stream.on('test:fail', (event) => { if (event.details?.type === 'suite') return; if (event.todo) todo++; else failed++; });
 const report = stream.compose(spec);
 report.pipe(process.stdout, { end: false });
 report.on('end', () => {
+  if (todo > 0) process.stdout.write(`\n${todo} todo (known gaps, failing as expected)`);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 || files.length === 0 ? 1 : 0;
 });
