@@ -15,11 +15,14 @@ export interface HeaderNames {
   recorder: string;
   base: string;
   noop: string;
+  symbol: string;
   moduleFrame: string;
 }
 
 export const NAME_PREFIX = '__panopticon_';
 export const FRAME = '__panopticon_frame';
+/** The recorder, held in a local for the function's exit hook: one accessor call per call. */
+export const RECORDER = '__panopticon_rec';
 export const REGISTRY_SYMBOL = 'panopticon.runtime';
 
 /** Names carry a hash of the file and its source: in classic scripts top-level declarations are globals. */
@@ -30,6 +33,7 @@ export function headerNames(fileHash: string): HeaderNames {
     recorder: `${NAME_PREFIX}recorder_${fileHash}`,
     base: `${NAME_PREFIX}base_${fileHash}`,
     noop: `${NAME_PREFIX}noop_${fileHash}`,
+    symbol: `${NAME_PREFIX}symbol_${fileHash}`,
     moduleFrame: `${NAME_PREFIX}module_${fileHash}`,
   };
 }
@@ -49,12 +53,12 @@ const NOOP_RECORDER = `(function () {
 export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>): string {
   return `function ${n.rt}() { return ${n.recorder} !== undefined ? ${n.recorder} : ${n.init}(); }
 function ${n.init}() {
-  var r = typeof globalThis === "object" && globalThis !== null ? globalThis[Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)})] : undefined;
+  var r = typeof globalThis === "object" && globalThis !== null ? globalThis[${n.symbol} || (${n.symbol} = Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)}))] : undefined;
   if (r === undefined) return ${n.noop} || (${n.noop} = ${NOOP_RECORDER});
   ${n.base} = r.register(${JSON.stringify(file)}, ${JSON.stringify(table)});
   return ${n.recorder} = r;
 }
-var ${n.recorder}, ${n.base}, ${n.noop};`;
+var ${n.recorder}, ${n.base}, ${n.noop}, ${n.symbol};`;
 }
 
 /** FNV-1a of a string, as 6 base-36 digits. */

@@ -2,8 +2,12 @@
 //
 //   function f(p) {
 //     <function declarations that may stay at body level>
-//     const __panopticon_frame = __panopticon_rt_H().enter(__panopticon_base_H + 3);
-//     try { <rest of the body> } finally { __panopticon_rt_H().exit(__panopticon_frame); }
+//     const __panopticon_rec = __panopticon_rt_H(),
+//       __panopticon_frame = __panopticon_rec.recording ? __panopticon_rec.enter(__panopticon_base_H + 3) : 0;
+//     try { <rest of the body> } finally { if (__panopticon_frame !== 0) __panopticon_rec.exit(__panopticon_frame); }
+//
+// (The `recording` test and the frame test are inline so that a build that is not recording
+// pays a load and a branch, not two calls.)
 //   }
 //
 // No function boundary is added and no parameter is touched, so `this`, `arguments`,
@@ -16,7 +20,7 @@ import type { NodePath, PluginPass, Visitor, types as t } from '@babel/core';
 import { Namer } from './names';
 import { hoistableDeclarations, shadowedParameters } from './hoisting';
 import { CoroutineRewriter, hasTopLevelAwait } from './coroutines';
-import { FRAME, NAME_PREFIX, headerNames, headerSource, shortHash, type HeaderNames, type Types } from './header';
+import { FRAME, RECORDER, NAME_PREFIX, headerNames, headerSource, shortHash, type HeaderNames, type Types } from './header';
 
 export interface Babel {
   types: Types;
@@ -113,8 +117,15 @@ class ModuleInstrumenter {
       return this.coroutines.wrapBody(coroutine, this.hookCall(begin, [this.functionId(index)]), rest);
     }
     return [
-      t.variableDeclaration('const', [t.variableDeclarator(t.identifier(FRAME), this.enterCall(index))]),
-      t.tryStatement(t.blockStatement(rest), null, t.blockStatement([t.expressionStatement(this.exitCall(FRAME))])),
+      t.variableDeclaration('const', [
+        t.variableDeclarator(t.identifier(RECORDER), t.callExpression(t.identifier(this.names.rt), [])),
+        t.variableDeclarator(t.identifier(FRAME), t.conditionalExpression(t.memberExpression(t.identifier(RECORDER), t.identifier('recording')), t.callExpression(t.memberExpression(t.identifier(RECORDER), t.identifier('enter')), [this.functionId(index)]), t.numericLiteral(0))),
+      ]),
+      t.tryStatement(
+        t.blockStatement(rest),
+        null,
+        t.blockStatement([t.ifStatement(t.binaryExpression('!==', t.identifier(FRAME), t.numericLiteral(0)), t.expressionStatement(t.callExpression(t.memberExpression(t.identifier(RECORDER), t.identifier('exit')), [t.identifier(FRAME)])))]),
+      ),
     ];
   }
 

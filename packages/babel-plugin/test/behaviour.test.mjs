@@ -117,5 +117,5 @@ abstract class C {
   for (const signature of ['function over(a: string): string;', 'function over(a: number): number;', 'declare function ambient(): void;', 'm(a: string): void;', 'declare field: number;', 'abstract run(): void;']) {
     assert.ok(out.includes(signature), `${signature} missing from\n${out}`);
   }
-  assert.equal(out.match(/__panopticon_rt_\w+\(\)\.enter/g).length, 3); // the module, over and C.m
+  assert.equal(out.match(/\.enter\(/g).length, 3); // the module, over and C.m
 });

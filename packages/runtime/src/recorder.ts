@@ -21,8 +21,8 @@ import { FunctionTable } from './function-table';
 import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutine-kinds';
 import type { WakeTracker } from './wakeups';
 
-/** Events per chunk: 64 Ki events are 1 MiB of typed arrays. */
-export const CHUNK_EVENTS = 1 << 16;
+/** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
+export const CHUNK_EVENTS = 1 << 18;
 
 export interface EventChunk {
   codes: Int32Array;
@@ -36,16 +36,21 @@ const INITIAL_INSTANCES = 1 << 10;
 export class Recorder {
   readonly version: string;
   readonly functions = new FunctionTable();
-  /** Whether hooks record; when false they cost a load and a branch. */
+  /**
+   * Whether hooks record; when false they cost a load and a branch. Instrumented code reads it
+   * itself before calling enter(), so every recorder-like object in the registry must have it.
+   */
   recording = false;
   depth = 0;
   /** Instances begun so far; instance numbers start at 1. */
   instances = 0;
-  private codes = new Int32Array(CHUNK_EVENTS);
-  private times = new Float64Array(CHUNK_EVENTS);
-  private marks = new Int32Array(CHUNK_EVENTS);
+  private codes: Int32Array = new Int32Array(CHUNK_EVENTS);
+  private times: Float64Array = new Float64Array(CHUNK_EVENTS);
+  private marks: Int32Array = new Int32Array(CHUNK_EVENTS);
   private cursor = 0;
   private readonly full: EventChunk[] = [];
+  /** Chunks given back by clear(), reused before any new one is allocated. */
+  private readonly spare: EventChunk[] = [];
   private instanceFunction = new Int32Array(INITIAL_INSTANCES);
   private instanceFrame = new Int32Array(INITIAL_INSTANCES);
   private instanceState = new Uint8Array(INITIAL_INSTANCES);
@@ -238,16 +243,26 @@ export class Recorder {
 
   /** Drops recorded events (function ids and instance numbers stay valid). */
   clear(): void {
+    for (const chunk of this.full) {
+      chunk.marks.fill(0);
+      this.spare.push(chunk);
+    }
     this.full.length = 0;
     this.cursor = 0;
     this.marks.fill(0);
   }
 
+  /**
+   * The current chunk is full: keep it, go on in a spare or a new one. Fresh typed arrays are
+   * memory outside the JS heap, and V8 answers its growth with full collections, so chunks are
+   * large (few allocations) and reused after clear().
+   */
   private nextChunk(): void {
     this.full.push({ codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS });
-    this.codes = new Int32Array(CHUNK_EVENTS);
-    this.times = new Float64Array(CHUNK_EVENTS);
-    this.marks = new Int32Array(CHUNK_EVENTS);
+    const spare = this.spare.pop();
+    this.codes = spare ? spare.codes : new Int32Array(CHUNK_EVENTS);
+    this.times = spare ? spare.times : new Float64Array(CHUNK_EVENTS);
+    this.marks = spare ? spare.marks : new Int32Array(CHUNK_EVENTS);
     this.cursor = 0;
   }
 }
