@@ -11,7 +11,7 @@
 //                            try { body } catch (e) { R.caught(co); throw e; }
 //                            finally { R.enteredFinally(co); R.suspendAwait(co, void 0) }
 //                          }
-//                        } catch (e) { R.caught(co); throw e; } finally { R.resumeAwait(co, void 0) }
+//                        } catch (e) { R.caught(co); throw e; } finally { R.enteredFinally(co) }
 //                    Every way out of the body (next iteration, break, continue, a labelled jump
 //                    past the loop, return, throw, and gen.return()/gen.throw() at a `yield` in it)
 //                    suspends: the loop head awaits next() or the iterator's return() is awaited.
@@ -99,7 +99,8 @@ export class CoroutineRewriter {
       t.tryStatement(
         t.blockStatement([loop.node as t.Statement]),
         this.caughtAndRethrown(co),
-        t.blockStatement([this.statement('resumeAwait', [this.clone(co), nothing()])]),
+        // Not resumeAwait: the loop can also be left synchronously (a head that throws at once).
+        t.blockStatement([this.statement('enteredFinally', [this.clone(co)])]),
       ),
     );
   }

@@ -12,7 +12,10 @@
 import type { EventChunk } from './recorder';
 import type { FunctionTable } from './function-table';
 import { msToNs, nsToMicros } from './format';
-import { ENDED_NAMES, INSTANCE_SHIFT, KIND_MASK, RESUMED_NAMES } from './coroutine-kinds';
+import { ENDED_NAMES, Ended, INSTANCE_SHIFT, KIND_MASK, RESUMED_NAMES } from './coroutine-kinds';
+
+/** End mark of a slice closed because a lower frame exited: an exception left it. */
+const THROWN = Ended.Throw;
 import { WakeArrows } from './wake-arrows';
 
 export interface TraceMeta {
@@ -116,7 +119,7 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
       } else {
         // Frames above the one exiting were left by an exception that skipped their exit hook.
         const endNs = msToNs(times[i]);
-        while (stackIds.length > -code) slice(endNs, 0, false);
+        while (stackIds.length > -code) slice(endNs, THROWN, false);
         if (stackIds.length === -code) slice(endNs, marks[i] ?? 0, false);
       }
     }

@@ -126,6 +126,9 @@ export class Recorder {
   /** `R(await ...)`: the await returned normally. Returns `value`. */
   resumeAwait<T>(co: number, value: T): T {
     if (co !== 0 && this.instanceState[co] === InstanceState.Awaiting) {
+      // An await resumes from a microtask, on an empty stack: frames still open were left by an
+      // exception that skipped their exit (module top-level code has no finally). Close them.
+      if (this.depth !== 0) this.closeStaleFrames();
       if (this.wake !== null) this.noteWaker(co);
       this.enterSlice(co, Resumed.AwaitFulfilled);
     }
@@ -202,6 +205,16 @@ export class Recorder {
     this.marks[c] = (source << INSTANCE_SHIFT) | WOKEN;
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
+  }
+
+  private closeStaleFrames(): void {
+    const c = this.cursor;
+    this.codes[c] = -1;
+    this.times[c] = clock.now();
+    this.marks[c] = Ended.Throw;
+    if (c + 1 === CHUNK_EVENTS) this.nextChunk();
+    else this.cursor = c + 1;
+    this.depth = 0;
   }
 
   /** Turns wake-up arrows on (Node only: they need V8's promise hooks). */
