@@ -111,6 +111,6 @@ export function nodeStyleSyntaxError(error: ParseError, source: string, filename
   const reason = error.message.replace(/^[^:]*: /, '').split('\n')[0].replace(/\s*\(\d+:\d+\)$/, '');
   const text = source.split(/\r?\n/)[line - 1] ?? '';
   const syntaxError = new SyntaxError(reason);
-  syntaxError.stack = `${filename}:${line}:${column + 1}\n${text}\n${' '.repeat(column)}^\n\nSyntaxError: ${reason}`;
+  syntaxError.stack = `${filename}:${line}:${column + 1}\n${text}\n${' '.repeat(column)}^\n\nSyntaxError: ${reason}\n    at ${filename}:${line}:${column + 1}`;
   return syntaxError;
 }
