@@ -1,10 +1,10 @@
 // `npm run bench`: the cost per traced call of the recorder, against plain code and against a
-// minimal reference tracer, on a call-heavy and a realistic workload. Prints figures, never fails
-// on them (timings on a shared machine are not pass/fail material). See README.md.
+// minimal reference tracer, on a call-heavy, a realistic and an async workload. Prints figures,
+// never fails on them (timings on a shared machine are not pass/fail material). See README.md.
 //
-//   node bench/run.mjs [fib] [acorn] [--rounds=N]
+//   node bench/run.mjs [fib] [acorn] [async] [--rounds=N]
 import { loadModes } from './lib/modes.mjs';
-import { interleave, median, clockCost } from './lib/measure.mjs';
+import { interleave, clockCost } from './lib/measure.mjs';
 import { WORKLOADS } from './lib/workloads.mjs';
 import { printWorkload, printClock } from './lib/report.mjs';
 
@@ -21,10 +21,11 @@ for (const name of selected) {
   const make = WORKLOADS[name];
   if (!make) throw new Error(`no workload "${name}" (there are: ${Object.keys(WORKLOADS).join(', ')})`);
   const workload = make();
-  const { callsPerRun, modes } = loadModes({ ...workload, calibrate: workload.run });
-  const { times, calls } = interleave(modes, workload.run, { rounds, warmup: 3 });
-  const medians = Object.fromEntries(Object.entries(times).map(([mode, t]) => [mode, median(t)]));
-  printWorkload(workload, { callsPerRun, calls, medians, times, rounds });
+  const { perRun, modes, wakeups } = await loadModes({ ...workload, calibrate: workload.run });
+  const { times, counts } = await interleave(modes, workload.run, { rounds, warmup: 3 });
+  // Last: once V8's promise hooks have been on, every promise stays slower (see modes.mjs).
+  const woken = wakeups ? await interleave(wakeups, workload.run, { rounds, warmup: 3 }) : null;
+  printWorkload(workload, { perRun, counts, times, rounds, woken });
 }
 
 // Again at the end: the clock's cost can drift with what the machine is doing.

@@ -17,28 +17,33 @@ export function median(values) {
 }
 
 /**
- * Runs `run(exports)` once per mode per round. Returns, per mode, the sample times in ms and the
- * calls the mode's tracer saw in its last sample (undefined when it cannot count them).
+ * Runs `run(exports)` once per mode per round; when it returns a promise (an async workload) the
+ * sample ends when that settles. Returns, per mode, the sample times in ms and what the mode's
+ * tracer counted in its last sample (see modes.mjs).
  */
-export function interleave(modes, run, { rounds, warmup }) {
+export async function interleave(modes, run, { rounds, warmup }) {
   const names = Object.keys(modes);
   const times = Object.fromEntries(names.map((n) => [n, []]));
-  const calls = {};
+  const counts = {};
   for (let round = -warmup; round < rounds; round++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(k + round + warmup) % names.length];
       const mode = modes[name];
       mode.reset();
       gc();
+      mode.arm?.();
       const start = clock.now();
-      run(mode.exports);
+      const result = run(mode.exports);
+      // Not awaited when synchronous: an await costs a microtask turn the sample need not have.
+      if (typeof result?.then === 'function') await result;
       const elapsed = clock.now() - start;
-      calls[name] = mode.calls();
+      mode.disarm?.();
+      counts[name] = mode.counts();
       if (round >= 0) times[name].push(elapsed);
     }
   }
   for (const name of names) modes[name].reset();
-  return { times, calls };
+  return { times, counts };
 }
 
 /** The cost of one clock read in ns: the median of several batches of back-to-back reads. */
