@@ -70,8 +70,16 @@ export class CoroutineRewriter {
   rewriteYield(path: NodePath<t.YieldExpression>): void {
     const co = this.owner(path);
     if (co === null || this.done.has(path.node)) return;
-    const value = path.node.argument ?? this.t.unaryExpression('void', this.t.numericLiteral(0));
-    const yielded = this.t.yieldExpression(this.hook('suspendYield', [co, value]), path.node.delegate);
+    const { t } = this;
+    const nothing = t.unaryExpression('void', t.numericLiteral(0));
+    if (path.node.delegate) {
+      // `(S(co), yield* x)`: x stays the operand, so V8's "x is not iterable" still names it.
+      const delegated = t.yieldExpression(path.node.argument, true);
+      this.done.add(delegated);
+      path.replaceWith(this.hook('resumeNext', [co, t.sequenceExpression([this.hook('suspendYield', [this.clone(co), nothing]), delegated])]));
+      return;
+    }
+    const yielded = t.yieldExpression(this.hook('suspendYield', [co, path.node.argument ?? nothing]));
     this.done.add(yielded);
     path.replaceWith(this.hook('resumeNext', [co, yielded]));
   }
@@ -82,7 +90,6 @@ export class CoroutineRewriter {
     const { t } = this;
     this.done.add(path.node);
     const nothing = (): t.Expression => t.unaryExpression('void', t.numericLiteral(0));
-    path.node.right = this.hook('suspendAwait', [co, path.node.right]);
     const body = path.node.body.type === 'BlockStatement' ? path.node.body.body : [path.node.body];
     path.node.body = t.blockStatement([
       this.statement('resumeAwait', [co, nothing()]),
@@ -95,9 +102,11 @@ export class CoroutineRewriter {
     // Around the labels too: a `break label` or `continue label` past the loop leaves it as well.
     let loop: NodePath = path;
     while (loop.parentPath?.isLabeledStatement()) loop = loop.parentPath;
+    // The suspension is marked before the loop, not around its iterable: V8 names the iterable's
+    // source text in "x is not async iterable", and a hook there would show in that message.
     loop.replaceWith(
       t.tryStatement(
-        t.blockStatement([loop.node as t.Statement]),
+        t.blockStatement([this.statement('suspendAwait', [this.clone(co), nothing()]), loop.node as t.Statement]),
         this.caughtAndRethrown(co),
         // Not resumeAwait: the loop can also be left synchronously (a head that throws at once).
         t.blockStatement([this.statement('enteredFinally', [this.clone(co)])]),
@@ -137,7 +146,7 @@ export class CoroutineRewriter {
 
   /** The instance variable of the coroutine `path` belongs to, or null if it is not traced. */
   private owner(path: NodePath): t.Identifier | null {
-    const fn = path.getFunctionParent();
+    const fn = enclosingFunction(path);
     const node = fn ? fn.node : (path.findParent((p) => p.isProgram())?.node ?? null);
     const name = node ? this.instanceOf.get(node) : undefined;
     return name ? this.t.identifier(name) : null;
@@ -152,23 +161,37 @@ export class CoroutineRewriter {
   }
 }
 
+/**
+ * The function an `await` or `yield` belongs to: the nearest one whose parameters or body hold it.
+ * Not Babel's getFunctionParent(): a method's computed key (`async [await k]() {}`) and its
+ * decorators are evaluated by the enclosing code. Null at the top level.
+ */
+export function enclosingFunction(path: NodePath): NodePath<t.Function> | null {
+  let child: NodePath = path;
+  for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+    if (p.isFunction() && (child.key === 'body' || child.listKey === 'params')) return p;
+  }
+  return null;
+}
+
 /** Whether a module's top level awaits (then it runs as a coroutine too). */
 export function hasTopLevelAwait(program: NodePath<t.Program>): boolean {
   if (program.node.sourceType !== 'module') return false;
   let found = false;
+  const atTopLevel = (p: NodePath): void => {
+    if (enclosingFunction(p) !== null) return;
+    found = true;
+    p.stop();
+  };
   program.traverse({
     Function(p) {
-      p.skip();
+      // Bodies and parameters cannot hold a top-level await; keys and decorators can.
+      p.skipKey('body');
+      p.skipKey('params');
     },
-    AwaitExpression(p) {
-      found = true;
-      p.stop();
-    },
+    AwaitExpression: atTopLevel,
     ForOfStatement(p) {
-      if (p.node.await) {
-        found = true;
-        p.stop();
-      }
+      if (p.node.await) atTopLevel(p);
     },
   });
   return found;
