@@ -41,16 +41,63 @@ const FLUSH_AT = 1 << 20;
 /** Perfetto stops nesting at 512 levels; deeper slices are left out (and counted). */
 export const MAX_DEPTH = 512;
 
+/** A process as the trace names it. */
+export interface ProcessMeta {
+  pid: number;
+  /** Its command line. */
+  name: string;
+  /** The process that started it, when known. */
+  ppid?: number;
+  /** Added to every recorded time (ms): the process's time origin minus the trace's epoch. */
+  clockOffsetMs?: number;
+}
+
+/** One thread's recording. */
+export interface ThreadSource extends TraceSource {
+  tid: number;
+  name: string;
+  /** This thread's own offset, when its clock has another origin than the process's. */
+  clockOffsetMs?: number;
+}
+
 /**
- * Writes the whole trace to `sink`. Slices still open at `endMs` are closed there and get
- * `"unfinished": true` in their args. Returns the number of trace events written.
+ * Writes the whole trace of one process, all its threads, to `sink`. Slices still open at `endMs`
+ * are closed there and get `"unfinished": true` in their args. Returns the number of events.
  */
-export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: number, sink: Sink): number {
+export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, endMs: number, sink: Sink): number {
   const out = new BufferedSink(sink);
-  const head = `"pid":${meta.pid},"tid":${meta.tid}`;
-  out.push(`[{"ph":"M","name":"process_name",${head},"ts":0,"args":{"name":${JSON.stringify(meta.processName)}}}`);
-  out.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(meta.threadName)}}}`);
-  let events = 2;
+  const pidHead = `"pid":${proc.pid}`;
+  const ppid = proc.ppid !== undefined ? `,"ppid":${proc.ppid}` : '';
+  out.push(`[{"ph":"M","name":"process_name",${pidHead},"ts":0,"args":{"name":${JSON.stringify(proc.name)}${ppid}}}`);
+  let events = 1;
+  if (proc.ppid !== undefined) {
+    out.push(`,\n{"ph":"M","name":"process_labels",${pidHead},"ts":0,"args":{"labels":"parent pid ${proc.ppid}"}}`);
+    events++;
+  }
+  const shared = { bindBase: 0, arrowIds: { next: 1 } };
+  for (const thread of threads) events += writeThread(out, thread, proc, endMs, shared);
+  out.push(']\n');
+  out.flush();
+  return events;
+}
+
+/** The single-thread form: one recorder, named by `meta`. */
+export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: number, sink: Sink): number {
+  const thread = { functions: source.functions, chunks: () => source.chunks(), tid: meta.tid, name: meta.threadName };
+  return writeProcessTrace([thread], { pid: meta.pid, name: meta.processName }, endMs, sink);
+}
+
+/**
+ * One thread's events: its name, then its slices. Instance numbers are the thread's own, so its
+ * flow ids are offset by `shared.bindBase` to stay unique within the process.
+ */
+function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta, endMs: number, shared: { bindBase: number; arrowIds: { next: number } }): number {
+  const head = `"pid":${proc.pid},"tid":${source.tid}`;
+  const offsetMs = source.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
+  const toNs = (ms: number): number => msToNs(ms + offsetMs);
+  out.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(source.name)}}}`);
+  let events = 1;
+  const bindBase = shared.bindBase;
 
   const chunks = source.chunks().map((c) => ({ ...c, marks: c.marks ?? NO_MARKS }));
   const sliceCounts = countInstanceSlices(chunks);
@@ -63,7 +110,7 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
   const stackMarks: number[] = [];
   const stackIndexes: number[] = [];
   const stackWakers: number[] = [];
-  const wakes = new WakeArrows(head);
+  const wakes = new WakeArrows(head, shared.arrowIds);
   let waker = 0;
   let tooDeep = 0;
   let tooDeepAt = 0;
@@ -94,7 +141,7 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
         }
       }
       const count = sliceCounts[co];
-      if (count > 1) text += `,"bind_id":${co}${index > 0 ? ',"flow_in":true' : ''}${index < count - 1 ? ',"flow_out":true' : ''}`;
+      if (count > 1) text += `,"bind_id":${bindBase + co}${index > 0 ? ',"flow_in":true' : ''}${index < count - 1 ? ',"flow_out":true' : ''}`;
       text += '}';
     } else {
       text += unfinished ? ',"unfinished":true}}' : '}}';
@@ -109,7 +156,7 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
       if (code > 0) {
         const mark = marks[i] ?? 0;
         stackIds.push(code);
-        stackStarts.push(msToNs(times[i]));
+        stackStarts.push(toNs(times[i]));
         stackMarks.push(mark);
         stackIndexes.push(mark === 0 ? 0 : slicesSeen[mark >>> INSTANCE_SHIFT]++);
         stackWakers.push(mark === 0 ? 0 : waker);
@@ -118,21 +165,20 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
         waker = marks[i] >>> INSTANCE_SHIFT;
       } else {
         // Frames above the one exiting were left by an exception that skipped their exit hook.
-        const endNs = msToNs(times[i]);
+        const endNs = toNs(times[i]);
         while (stackIds.length > -code) slice(endNs, THROWN, false);
         if (stackIds.length === -code) slice(endNs, marks[i] ?? 0, false);
       }
     }
   }
-  const endNs = msToNs(endMs);
+  const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0)); // endMs is on the process's clock
   while (stackIds.length > 0) slice(endNs, 0, true);
   if (tooDeep > 0) {
     const note = `${tooDeep} slices nested deeper than ${MAX_DEPTH} levels are left out (Perfetto shows no more)`;
     out.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(tooDeepAt)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
     events++;
   }
-  out.push(']\n');
-  out.flush();
+  shared.bindBase += sliceCounts.length;
   return events;
 }
 

@@ -11,6 +11,9 @@ export { writeChromeTrace, type TraceMeta, type Sink } from './chrome-json';
 export { writeTraceFile, assertWritable, defaultMeta } from './trace-file';
 export { clock } from './clock';
 export { VERSION } from './version';
+export { traceProcessThread, type ProcessTraceOptions } from './process-trace';
+export { writeProcessTrace, type ProcessMeta, type ThreadSource } from './chrome-json';
+export { Arena, type ArenaBuffers, type ThreadData } from './arena';
 
 export interface TraceToFileOptions {
   /** Where the trace goes. */

@@ -20,6 +20,7 @@ import { clock } from './clock';
 import { FunctionTable } from './function-table';
 import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutine-kinds';
 import type { WakeTracker } from './wakeups';
+import { heapStorage, type RecorderStorage } from './storage';
 
 /** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
 export const CHUNK_EVENTS = 1 << 18;
@@ -44,9 +45,9 @@ export class Recorder {
   depth = 0;
   /** Instances begun so far; instance numbers start at 1. */
   instances = 0;
-  private codes: Int32Array = new Int32Array(CHUNK_EVENTS);
-  private times: Float64Array = new Float64Array(CHUNK_EVENTS);
-  private marks: Int32Array = new Int32Array(CHUNK_EVENTS);
+  private codes: Int32Array;
+  private times: Float64Array;
+  private marks: Int32Array;
   private cursor = 0;
   private readonly full: EventChunk[] = [];
   /** Chunks given back by clear(), reused before any new one is allocated. */
@@ -57,12 +58,14 @@ export class Recorder {
   /** Wake-up arrows, when asked for (see wakeups.ts). */
   private wake: WakeTracker | null = null;
 
-  constructor(version: string) {
+  constructor(version: string, private readonly storage: RecorderStorage = heapStorage) {
     this.version = version;
+    ({ codes: this.codes, times: this.times, marks: this.marks } = storage.newChunk(CHUNK_EVENTS));
   }
 
   /** Called once per module by the injected header. Returns the id of the module's entry 0. */
   register(file: string, entries: ReadonlyArray<string | number>): number {
+    this.storage.registered(String(file), entries);
     return this.functions.register(String(file), entries);
   }
 
@@ -272,10 +275,7 @@ export class Recorder {
    */
   private nextChunk(): void {
     this.full.push({ codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS });
-    const spare = this.spare.pop();
-    this.codes = spare ? spare.codes : new Int32Array(CHUNK_EVENTS);
-    this.times = spare ? spare.times : new Float64Array(CHUNK_EVENTS);
-    this.marks = spare ? spare.marks : new Int32Array(CHUNK_EVENTS);
+    ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop() ?? this.storage.newChunk(CHUNK_EVENTS));
     this.cursor = 0;
   }
 }

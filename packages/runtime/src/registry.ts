@@ -4,6 +4,7 @@
 // node_modules tree, the classic-script build evaluated into a page) agrees on it, and a
 // non-enumerable property, so programs that list their globals see nothing new.
 import { Recorder } from './recorder';
+import type { RecorderStorage } from './storage';
 import { VERSION } from './version';
 
 export const REGISTRY_KEY: unique symbol = Symbol.for('panopticon.runtime') as never;
@@ -23,7 +24,7 @@ const warned = Symbol.for('panopticon.runtime.version-warned');
  * one runtime per thread however many copies of the package are loaded. A copy of another version
  * says so once.
  */
-export function installRecorder(warn: (message: string) => void = defaultWarn): Recorder {
+export function installRecorder(warn: (message: string) => void = defaultWarn, storage?: RecorderStorage): Recorder {
   const existing = realm[REGISTRY_KEY];
   if (existing) {
     const flags = existing as unknown as Record<symbol, boolean>;
@@ -33,7 +34,7 @@ export function installRecorder(warn: (message: string) => void = defaultWarn): 
     }
     return existing;
   }
-  const recorder = new Recorder(VERSION);
+  const recorder = new Recorder(VERSION, storage);
   Object.defineProperty(realm, REGISTRY_KEY, { value: recorder, enumerable: false, configurable: true, writable: false });
   return recorder;
 }

@@ -5,11 +5,11 @@
 import { nsToMicros } from './format';
 
 export class WakeArrows {
-  private nextId = 1;
   /** Per instance: a point inside its latest finished slice, in ns (0: none yet). */
   private lastSlicePoint = new Float64Array(1024);
 
-  constructor(private readonly head: string) {}
+  /** `ids` is shared by the threads of a process: arrow ids are unique in the file. */
+  constructor(private readonly head: string, private readonly ids: { next: number }) {}
 
   sliceEnded(co: number, startNs: number, endNs: number): void {
     if (co >= this.lastSlicePoint.length) {
@@ -24,7 +24,7 @@ export class WakeArrows {
   arrow(waker: number, startNs: number, endNs: number): string | null {
     const from = waker < this.lastSlicePoint.length ? this.lastSlicePoint[waker] : 0;
     if (from === 0) return null;
-    const id = this.nextId++;
+    const id = this.ids.next++;
     const to = Math.min(startNs + 1, endNs);
     const common = `"cat":"wakeup","name":"wakes",${this.head},"id":${id}`;
     return `,\n{"ph":"s",${common},"ts":${nsToMicros(from)}},\n{"ph":"f","bp":"e",${common},"ts":${nsToMicros(Math.max(to, from))}}`;

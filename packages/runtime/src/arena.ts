@@ -1,0 +1,214 @@
+// A process's shared-memory arena: every thread's recorder writes its events and function tables
+// into it, and the main thread reads all of it synchronously when the process ends. Workers get
+// the buffers through worker_threads environment data (cloned into nested workers too), so what a
+// worker recorded is there even if the main thread calls process.exit() or terminates it, when
+// the worker's own exit handlers never run (../shared/docs/node-runtime.md).
+//
+// Three SharedArrayBuffers:
+// - header (fixed): counters, the owner of each chunk, the tid of each thread slot;
+// - events (growable): chunk i at i * CHUNK_BYTES: codes, then marks (Int32), then times (Float64);
+// - records (growable): [byte length, slot, kind, UTF-8 JSON] records, appended with an atomic
+//   bump; the length word is stored last, so a reader stops at a record still being written.
+// A chunk's events are the prefix whose times are not 0 (fresh shared memory is zeroed and the
+// clock never reads 0), so no cursor has to be published per event.
+import { FunctionTable } from './function-table';
+import { heapStorage, type ChunkArrays, type RecorderStorage } from './storage';
+import type { EventChunk } from './recorder';
+
+export interface ArenaBuffers {
+  header: SharedArrayBuffer;
+  events: SharedArrayBuffer;
+  records: SharedArrayBuffer;
+  chunkEvents: number;
+}
+
+/** A thread's recorded data, as read back from the arena. */
+export interface ThreadData {
+  tid: number;
+  name: string;
+  /** The thread's clock origin, epoch ms (its recorded times are relative to it). */
+  timeOrigin: number;
+  functions: FunctionTable;
+  chunks(): EventChunk[];
+}
+
+const MAX_EVENT_BYTES = 2 ** 31;
+const MAX_RECORD_BYTES = 2 ** 28;
+const MAX_THREADS = 1024;
+const NEXT_CHUNK = 0;
+const NEXT_SLOT = 1;
+const RECORD_BYTES = 2;
+const FIRST_OWNER = 16;
+const RECORD_MODULE = 1;
+const RECORD_THREAD_NAME = 2;
+const RECORD_THREAD_ORIGIN = 3;
+
+export class Arena {
+  private readonly header: Int32Array;
+  private readonly maxChunks: number;
+  private readonly chunkBytes: number;
+  private readonly encoder = new TextEncoder();
+
+  private constructor(readonly buffers: ArenaBuffers) {
+    this.chunkBytes = buffers.chunkEvents * 16;
+    this.maxChunks = Math.floor(MAX_EVENT_BYTES / this.chunkBytes);
+    this.header = new Int32Array(buffers.header);
+  }
+
+  static create(chunkEvents: number): Arena {
+    const maxChunks = Math.floor(MAX_EVENT_BYTES / (chunkEvents * 16));
+    return new Arena({
+      header: new SharedArrayBuffer((FIRST_OWNER + maxChunks + MAX_THREADS) * 4),
+      events: new GrowableSharedArrayBuffer(0, { maxByteLength: MAX_EVENT_BYTES }),
+      records: new GrowableSharedArrayBuffer(0, { maxByteLength: MAX_RECORD_BYTES }),
+      chunkEvents,
+    });
+  }
+
+  static attach(buffers: ArenaBuffers): Arena {
+    return new Arena(buffers);
+  }
+
+  /** Storage for the calling thread's recorder; `tid` names the thread in the trace. */
+  storageFor(tid: number, timeOrigin: number): RecorderStorage {
+    const slot = Atomics.add(this.header, NEXT_SLOT, 1);
+    if (slot >= MAX_THREADS) return heapStorage;
+    this.append(slot, RECORD_THREAD_ORIGIN, timeOrigin);
+    Atomics.store(this.header, this.slotsStart() + slot, tid);
+    return {
+      newChunk: (events) => this.claimChunk(slot, events),
+      registered: (file, entries) => this.append(slot, RECORD_MODULE, [file, entries]),
+    };
+  }
+
+  /** Names thread `tid` (a worker's file or `name` option); the latest name given wins. */
+  nameThread(tid: number, name: string): void {
+    this.append(0, RECORD_THREAD_NAME, [tid, name]);
+  }
+
+  /** Whether a thread was created through the (traced) Worker class: see nameThread. */
+  isAnnounced(tid: number): boolean {
+    let found = false;
+    this.forEachRecord((_slot, kind, value) => {
+      if (kind === RECORD_THREAD_NAME && (value as [number, string])[0] === tid) found = true;
+    });
+    return found;
+  }
+
+  /** Everything recorded so far, thread by thread, slot order (the main thread first). */
+  read(): ThreadData[] {
+    const slots = Math.min(Atomics.load(this.header, NEXT_SLOT), MAX_THREADS);
+    const tables = Array.from({ length: slots }, () => new FunctionTable());
+    const names = new Map<number, string>();
+    const origins: number[] = [];
+    this.forEachRecord((slot, kind, value) => {
+      if (kind === RECORD_MODULE && slot < slots) tables[slot].register(...(value as [string, Array<string | number>]));
+      else if (kind === RECORD_THREAD_NAME) names.set(...(value as [number, string]));
+      else if (kind === RECORD_THREAD_ORIGIN) origins[slot] = value as number;
+    });
+    const chunksOf: number[][] = Array.from({ length: slots }, () => []);
+    const claimed = Math.min(Atomics.load(this.header, NEXT_CHUNK), this.maxChunks);
+    for (let i = 0; i < claimed; i++) {
+      const owner = Atomics.load(this.header, FIRST_OWNER + i) - 1;
+      if (owner >= 0 && owner < slots) chunksOf[owner].push(i);
+    }
+    return tables.map((functions, slot) => {
+      const tid = Atomics.load(this.header, this.slotsStart() + slot);
+      return {
+        tid,
+        name: names.get(tid) ?? (tid === 1 ? 'main' : `worker ${tid - 1}`),
+        timeOrigin: origins[slot] ?? 0,
+        functions,
+        chunks: () => chunksOf[slot].map((i) => this.readChunk(i)),
+      };
+    });
+  }
+
+  private slotsStart(): number {
+    return FIRST_OWNER + this.maxChunks;
+  }
+
+  private claimChunk(slot: number, events: number): ChunkArrays {
+    const index = events === this.buffers.chunkEvents ? Atomics.add(this.header, NEXT_CHUNK, 1) : this.maxChunks;
+    // Past the arena's end (or its memory refused), a chunk the thread alone holds: the hooks
+    // must not throw into the program.
+    if (index >= this.maxChunks) return heapStorage.newChunk(events);
+    try {
+      ensureLength(this.buffers.events, (index + 1) * this.chunkBytes);
+    } catch {
+      return heapStorage.newChunk(events);
+    }
+    Atomics.store(this.header, FIRST_OWNER + index, slot + 1);
+    return this.views(index);
+  }
+
+  private views(index: number): ChunkArrays {
+    const n = this.buffers.chunkEvents;
+    const base = index * this.chunkBytes;
+    return {
+      codes: new Int32Array(this.buffers.events, base, n),
+      marks: new Int32Array(this.buffers.events, base + 4 * n, n),
+      times: new Float64Array(this.buffers.events, base + 8 * n, n),
+    };
+  }
+
+  private readChunk(index: number): EventChunk {
+    const arrays = this.views(index);
+    // the filled prefix: times are never 0 once written
+    let lo = 0;
+    let hi = arrays.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (arrays.times[mid] !== 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return { ...arrays, length: lo };
+  }
+
+  private append(slot: number, kind: number, value: unknown): void {
+    const bytes = this.encoder.encode(JSON.stringify(value));
+    const size = 12 + ((bytes.length + 3) & ~3);
+    const start = Atomics.add(this.header, RECORD_BYTES, size);
+    if (start + size > MAX_RECORD_BYTES) return;
+    try {
+      ensureLength(this.buffers.records, start + size);
+    } catch {
+      return;
+    }
+    new Uint8Array(this.buffers.records, start + 12, bytes.length).set(bytes);
+    const words = new Int32Array(this.buffers.records, start, 3);
+    Atomics.store(words, 1, slot);
+    Atomics.store(words, 2, kind);
+    Atomics.store(words, 0, bytes.length + 1); // last: the record is complete (+1: never 0)
+  }
+
+  private forEachRecord(visit: (slot: number, kind: number, value: unknown) => void): void {
+    const end = Math.min(Atomics.load(this.header, RECORD_BYTES), this.buffers.records.byteLength);
+    const decoder = new TextDecoder();
+    for (let at = 0; at + 12 <= end; ) {
+      const words = new Int32Array(this.buffers.records, at, 3);
+      const length = Atomics.load(words, 0) - 1;
+      if (length < 0) break; // still being written
+      const bytes = new Uint8Array(length);
+      bytes.set(new Uint8Array(this.buffers.records, at + 12, length)); // TextDecoder takes no shared memory
+      visit(Atomics.load(words, 1), Atomics.load(words, 2), JSON.parse(decoder.decode(bytes)));
+      at += 12 + ((length + 3) & ~3);
+    }
+  }
+}
+
+/** The growable form of the constructor (ES2024; the TypeScript lib here predates it). */
+const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
+
+/** Grows a growable SharedArrayBuffer to at least `bytes` (other threads may grow it too). */
+function ensureLength(buffer: SharedArrayBuffer, bytes: number): void {
+  const growable = buffer as SharedArrayBuffer & { grow(length: number): void };
+  while (buffer.byteLength < bytes) {
+    try {
+      growable.grow(bytes);
+    } catch {
+      // another thread grew it past `bytes` in between: the loop re-checks
+      if (buffer.byteLength < bytes) throw new RangeError('panopticon: the trace arena cannot grow');
+    }
+  }
+}
