@@ -33,6 +33,8 @@ export interface EventChunk {
 }
 
 const INITIAL_INSTANCES = 1 << 10;
+/** Instance numbers share an Int32 mark with a 3-bit kind. */
+const MAX_INSTANCES = 2 ** (31 - INSTANCE_SHIFT) - 1;
 
 export class Recorder {
   readonly version: string;
@@ -95,7 +97,8 @@ export class Recorder {
 
   /** First run of an instance of coroutine `id`; returns the instance number (0: not recorded). */
   begin(id: number): number {
-    if (!this.recording) return 0;
+    // Past MAX_INSTANCES an instance number would not fit its mark: later instances go untraced.
+    if (!this.recording || this.instances === MAX_INSTANCES) return 0;
     const co = ++this.instances;
     if (co === this.instanceState.length) this.growInstances();
     this.instanceFunction[co] = id;
