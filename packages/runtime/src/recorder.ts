@@ -45,6 +45,8 @@ export class Recorder {
    */
   recording = false;
   depth = 0;
+  /** Depth of the innermost open span: an await resumes on top of it (see openSpan). */
+  private spanDepth = 0;
   /** Instances begun so far; instance numbers start at 1. */
   instances = 0;
   private codes: Int32Array;
@@ -134,7 +136,7 @@ export class Recorder {
     if (co !== 0 && this.instanceState[co] === InstanceState.Awaiting) {
       // An await resumes from a microtask, on an empty stack: frames still open were left by an
       // exception that skipped their exit (module top-level code has no finally). Close them.
-      if (this.depth !== 0) this.closeStaleFrames();
+      if (this.depth !== this.spanDepth) this.closeStaleFrames();
       if (this.wake !== null) this.noteWaker(co);
       this.enterSlice(co, Resumed.AwaitFulfilled);
     }
@@ -215,12 +217,30 @@ export class Recorder {
 
   private closeStaleFrames(): void {
     const c = this.cursor;
-    this.codes[c] = -1;
+    this.codes[c] = -(this.spanDepth + 1);
     this.times[c] = clock.now();
     this.marks[c] = Ended.Throw;
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
-    this.depth = 0;
+    this.depth = this.spanDepth;
+  }
+
+  // ------------------------------------------------------------ spans
+
+  /**
+   * Opens a slice that stays open across asynchronous work (a test, a request): what runs until
+   * closeSpan, await continuations included, nests inside it. Spans nest; close them in order.
+   */
+  openSpan(id: number): number {
+    const frame = this.enter(id);
+    if (frame !== 0) this.spanDepth = frame;
+    return frame;
+  }
+
+  closeSpan(frame: number): void {
+    if (frame === 0) return;
+    this.exit(frame);
+    this.spanDepth = Math.min(this.spanDepth, frame - 1);
   }
 
   /** Turns wake-up arrows on (Node only: they need V8's promise hooks). */
