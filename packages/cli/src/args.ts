@@ -1,5 +1,6 @@
-// Command-line parsing for `panopticon`: options up to the script, everything after it belongs to
-// the program. util.parseArgs does the checking; this file only finds where the script starts.
+// Command-line parsing for `panopticon`: options up to the script (or up to `--`, after which
+// comes a whole command), everything after it belongs to the program; or `merge` and its inputs.
+// util.parseArgs does the checking; this file only finds where the program starts.
 import { parseArgs } from 'node:util';
 
 export interface CliArgs {
@@ -7,6 +8,10 @@ export interface CliArgs {
   code?: string;
   script?: string;
   scriptArgs: string[];
+  /** `-- COMMAND ARGS...`: any command, run as is (PATH lookup, no shell). */
+  command?: string[];
+  /** `merge INPUT...`: traces to merge into the output. */
+  merge?: string[];
   includeNodeModules: boolean;
   wakeups: boolean;
   include: string[];
@@ -34,9 +39,14 @@ const TAKES_VALUE = new Set(['-o', '--output', '-e', '--eval', '-c', '--command'
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let split = argv.length;
+  let dashes = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') throw new UsageError('"panopticon -- <command>" (tracing a whole command) is not available yet; give a script: panopticon [-o FILE] SCRIPT [ARGS...]');
+    if (a === '--') {
+      split = i;
+      dashes = true;
+      break;
+    }
     if (TAKES_VALUE.has(a)) {
       i++;
       continue;
@@ -46,20 +56,35 @@ export function parseCliArgs(argv: string[]): CliArgs {
       break;
     }
   }
-  let values;
+  const values = parseOptions(argv.slice(0, split));
+  const rest = argv.slice(dashes ? split + 1 : split);
+  if (!dashes && rest[0] === 'merge') return parseMerge(values, rest.slice(1));
+  const code = values.eval ?? values.command;
+  if (values.eval !== undefined && values.command !== undefined) throw new UsageError('give the code once, with -e or -c');
+  if (dashes && code !== undefined) throw new UsageError('give code (-e) or a command (-- COMMAND), not both');
+  if (dashes && rest.length === 0) throw new UsageError('no command after --');
+  return {
+    ...common(values),
+    code,
+    script: code === undefined && !dashes ? rest[0] : undefined,
+    scriptArgs: code === undefined ? (dashes ? [] : rest.slice(1)) : rest,
+    command: dashes ? rest : undefined,
+  };
+}
+
+type Values = ReturnType<typeof parseOptions>;
+
+function parseOptions(args: string[]) {
   try {
-    ({ values } = parseArgs({ args: argv.slice(0, split), options: OPTIONS, strict: true, allowPositionals: false }));
+    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const code = values.eval ?? values.command;
-  if (values.eval !== undefined && values.command !== undefined) throw new UsageError('give the code once, with -e or -c');
-  const rest = argv.slice(split);
+}
+
+function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
   return {
     output: values.output,
-    code,
-    script: code === undefined ? rest[0] : undefined,
-    scriptArgs: code === undefined ? rest.slice(1) : rest,
     includeNodeModules: values['include-node-modules'] ?? false,
     wakeups: values.wakeups ?? false,
     include: values.include ?? [],
@@ -69,9 +94,34 @@ export function parseCliArgs(argv: string[]): CliArgs {
   };
 }
 
+/** `merge INPUT... [-o OUT]`: -o may come before `merge` or among the inputs, once. */
+function parseMerge(before: Values, args: string[]): CliArgs {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({ args, options: { output: OPTIONS.output, help: OPTIONS.help }, strict: true, allowPositionals: true }));
+  } catch (error) {
+    throw new UsageError(`merge: ${(error as Error).message}`);
+  }
+  if (before.output !== undefined && values.output !== undefined) throw new UsageError('merge: give the output once, with -o');
+  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'include', 'exclude'] as const;
+  const misplaced = traceOnly.filter((k) => before[k] !== undefined);
+  if (misplaced.length > 0) throw new UsageError(`merge: --${misplaced[0]} is an option for tracing, not for merging`);
+  const help = (values.help ?? false) || (before.help ?? false);
+  if (positionals.length === 0 && !help) throw new UsageError('merge: no trace files given');
+  return { ...common(before), output: values.output ?? before.output, help, scriptArgs: [], merge: positionals };
+}
+
 export const USAGE = `Usage:
-  panopticon [options] SCRIPT [ARGS...]   run a .js/.mjs/.cjs/.ts/.mts/.cts/.tsx file traced
-  panopticon [options] -e CODE [ARGS...]  run a snippet traced, like node -e (alias -c)
+  panopticon [options] SCRIPT [ARGS...]     run a .js/.mjs/.cjs/.ts/.mts/.cts/.tsx file traced
+  panopticon [options] -e CODE [ARGS...]    run a snippet traced, like node -e (alias -c)
+  panopticon [options] -- COMMAND [ARGS...] run any command traced (npm test, npx tsc, a shell
+                                            script): every Node process it starts is traced
+  panopticon merge TRACE... [-o FILE]       merge traces recorded separately into one; each
+                                            keeps its own processes
+
+Every Node process the program starts (child_process, npm scripts, shells) and every worker
+thread is traced too; all of them end up in one trace, one process per OS process.
 
 Options:
   -o, --output FILE         where to write the trace (default: panopticon-trace.json)

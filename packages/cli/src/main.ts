@@ -1,25 +1,29 @@
 // The `panopticon` command: checks its arguments and the output path before anything runs, then
-// runs the program in a child node process with the preload, passes stdio straight through, and
-// ends as the program ended: the same exit code, or death by the same signal.
+// runs the program (a script, a snippet, or any command) with the tracing environment, passes
+// stdio straight through, merges the parts every traced process left in the session directory,
+// and ends as the program ended: the same exit code, or death by the same signal.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { assertWritable } from '@panopticon/runtime';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
-import { OPTIONS_ENV, type TraceOptions } from './options';
+import { type TraceOptions } from './options';
 import { fileFilter } from './filter';
 import { transformFile } from './transform';
+import { createSessionDir, finishSession, removeSessionDir, tracedEnv } from './session';
+import { mergeTraceFiles } from './merge';
 
 export const DEFAULT_OUTPUT = 'panopticon-trace.json';
+
+const PERFETTO = 'open it at https://ui.perfetto.dev: "Open trace file"';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function fail(message: string): never {
+function fail(message: string, status = 2): never {
   process.stderr.write(`panopticon: ${message}\n`);
-  process.exit(2);
+  process.exit(status);
 }
 
 export function main(argv: string[]): void {
@@ -38,15 +42,11 @@ export function main(argv: string[]): void {
     process.stdout.write(version() + '\n');
     return;
   }
-  if (args.code === undefined && args.script === undefined) fail(`no script given\n${USAGE}`);
+  if (args.merge !== undefined) return mergeCommand(args.merge, args.output);
+  if (args.code === undefined && args.script === undefined && args.command === undefined) fail(`no script given\n${USAGE}`);
 
   const cwd = process.cwd();
-  const output = resolve(cwd, args.output ?? DEFAULT_OUTPUT);
-  try {
-    assertWritable(output);
-  } catch (error) {
-    fail(`cannot write the trace to ${output}: ${(error as Error).message}`);
-  }
+  const output = writableOutput(cwd, args.output);
   let script: string | undefined;
   if (args.script !== undefined) {
     script = resolve(cwd, args.script);
@@ -54,46 +54,78 @@ export function main(argv: string[]): void {
   }
 
   const options: TraceOptions = {
-    output,
+    sessionDir: '',
+    epochMs: Date.now(),
     includeNodeModules: args.includeNodeModules,
     include: args.include,
     exclude: args.exclude,
     cwd,
     wakeups: args.wakeups,
-    statusFile: join(mkdtempSync(join(tmpdir(), 'panopticon-')), 'status'),
-    processName: ['panopticon', ...argv].join(' '),
   };
-  const preload = join(__dirname, 'preload.js');
-  const nodeArgs = ['-r', preload];
-  if (args.code !== undefined) {
-    const instrumented = fileFilter(options)(join(cwd, '[eval]')) ? transformFile(args.code, join(cwd, '[eval]'), 'commonjs', true, cwd) : null;
-    nodeArgs.push('-e', instrumented ?? args.code);
+  let file: string;
+  let fileArgs: string[];
+  if (args.command !== undefined) {
+    [file, ...fileArgs] = args.command;
+  } else if (args.code !== undefined) {
+    const evalName = join(cwd, '[eval]');
+    const instrumented = fileFilter(options)(evalName) ? transformFile(args.code, evalName, 'commonjs', true, cwd) : null;
+    [file, fileArgs] = [process.execPath, ['-e', instrumented ?? args.code, ...args.scriptArgs]];
   } else {
-    nodeArgs.push(script!);
+    [file, fileArgs] = [process.execPath, [script!, ...args.scriptArgs]];
   }
-  run(process.execPath, [...nodeArgs, ...args.scriptArgs], { ...process.env, [OPTIONS_ENV]: JSON.stringify(options) }, () => report(options));
+  options.sessionDir = createSessionDir();
+  run(file, fileArgs, tracedEnv(process.env, options), options.sessionDir, (forced) => {
+    if (forced) removeSessionDir(options.sessionDir);
+    else report(options.sessionDir, output, cwd);
+  });
 }
 
-/** The closing line, printed once the program has ended: after anything node printed last. */
-function report(options: TraceOptions): void {
-  let events: string | undefined;
+/** The output path, resolved, after checking it can be written (before anything runs). */
+function writableOutput(cwd: string, given: string | undefined): string {
+  const output = resolve(cwd, given ?? DEFAULT_OUTPUT);
   try {
-    events = readFileSync(options.statusFile, 'utf8');
-  } catch {
-    // no status: the program died before any exit hook could run (SIGKILL, out of memory)
+    assertWritable(output);
+  } catch (error) {
+    fail(`cannot write the trace to ${output}: ${(error as Error).message}`);
   }
-  rmSync(join(options.statusFile, '..'), { recursive: true, force: true });
+  return output;
+}
+
+function closingLine(events: number, processes: number, output: string): string {
+  return `panopticon: wrote ${events} events to ${output} (${processes} ${processes === 1 ? 'process' : 'processes'}; ${PERFETTO})\n`;
+}
+
+/** Merges the parts, then the warnings and the closing line: after anything node printed last. */
+function report(sessionDir: string, output: string, cwd: string): void {
+  const { merged, warnings } = finishSession(sessionDir, output, cwd);
+  for (const warning of warnings) process.stderr.write(`panopticon: ${warning}\n`);
   process.stderr.write(
-    events === undefined
-      ? `panopticon: no trace was written: the program was killed before it could write ${options.output}\n`
-      : `panopticon: wrote ${events} events to ${options.output} (open it at https://ui.perfetto.dev: "Open trace file")\n`,
+    merged === undefined
+      ? `panopticon: no trace was written: no traced process lived to write its events to ${output}\n`
+      : closingLine(merged.events, merged.processes, output),
   );
+}
+
+/** `panopticon merge A B ... -o OUT` */
+function mergeCommand(inputs: string[], given: string | undefined): void {
+  const cwd = process.cwd();
+  const paths = inputs.map((input) => resolve(cwd, input));
+  paths.forEach((path, i) => {
+    if (!existsSync(path) || !statSync(path).isFile()) fail(`merge: cannot find the trace ${inputs[i]} (${path})`);
+  });
+  const output = writableOutput(cwd, given);
+  const merged = mergeTraceFiles(paths.map((path) => ({ path })), output);
+  for (const input of merged.truncated) process.stderr.write(`panopticon: ${input.path} was cut off: its incomplete last event is left out\n`);
+  for (const { message } of merged.unreadable) process.stderr.write(`panopticon: left out ${message}\n`);
+  process.stderr.write(closingLine(merged.events, merged.processes, output));
+  if (merged.unreadable.length > 0) process.exitCode = 1;
 }
 
 const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
 
-function run(node: string, args: string[], env: NodeJS.ProcessEnv, ended: () => void): void {
-  const child = spawn(node, args, { stdio: 'inherit', env });
+/** Runs the program; `ended(forced)` once it has exited, before this process ends the same way. */
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, sessionDir: string, ended: (forced: boolean) => void): void {
+  const child = spawn(file, args, { stdio: 'inherit', env });
   // A terminal's Ctrl-C reaches the whole process group: the child gets SIGINT itself, and this
   // process must outlive it to report how it ended. Signals sent to this process alone go on.
   // The tracer's SIGINT listener runs only when the program's JavaScript yields, so a program
@@ -114,11 +146,16 @@ function run(node: string, args: string[], env: NodeJS.ProcessEnv, ended: () => 
     process.on(signal, forward);
     return [signal, forward] as const;
   });
-  child.on('error', (error) => fail(`could not start node: ${error.message}`));
+  child.on('error', (error) => {
+    removeSessionDir(sessionDir);
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    // 127 and 126, as a shell answers for a command it cannot find or cannot run
+    fail(`could not start ${file}: ${error.message}`, missing ? 127 : 126);
+  });
   child.on('exit', (code, signal) => {
     process.removeListener('SIGINT', ignore);
     for (const [s, f] of forwarders) process.removeListener(s, f);
-    if (!forced) ended();
+    ended(forced);
     if (signal) {
       process.kill(process.pid, forced ? 'SIGINT' : signal);
       return;

@@ -7,8 +7,8 @@ import { runNode, runPanopticon, readTrace, slicesOf, tempDir } from '../../../.
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
-/** panopticon's closing line on stderr: where the trace is, how many events, how to open it. */
-export const FINAL_LINE = /^panopticon: wrote (\d+) events to (.+) \(open it at https:\/\/ui\.perfetto\.dev: "Open trace file"\)$/;
+/** panopticon's closing line on stderr: how many events, where the trace is, how many processes, how to open it. */
+export const FINAL_LINE = /^panopticon: wrote (\d+) events to (.+) \((\d+) process(?:es)?; open it at https:\/\/ui\.perfetto\.dev: "Open trace file"\)$/;
 
 /** A slice belongs to the tracer when its file is compiled tracer code or an installed package of it. */
 function isTracerFile(file) {
