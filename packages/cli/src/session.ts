@@ -83,13 +83,22 @@ function mtimeOf(path: string): number {
   }
 }
 
-/** Whether a process is still alive (so its part may still come). */
+/**
+ * Whether a process is still alive (so its part may still come). A zombie (exited, not yet reaped
+ * by its parent, which happens under an init that does not reap) is not: it writes nothing more.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // Linux: the state follows the parenthesised command name, which may itself hold ") ".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): kill(0) is all there is
   }
 }
 
