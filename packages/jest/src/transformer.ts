@@ -5,7 +5,8 @@
 // env) working. Babel runs plugins before presets and in one traversal, and the instrumenter does
 // all its work on `Program` enter, so it sees the source as written: the names and positions in
 // the trace are the file's own. When Jest collects coverage, babel-jest appends istanbul after
-// it; istanbul skips the nodes the instrumenter made (they have no source location).
+// it; istanbul skips the nodes the instrumenter made (they have no source location), and
+// coverage-locations.ts keeps its statement count as it was.
 //
 // Every file given to this transformer is instrumented, whatever test environment runs it: the
 // environment decides whether anything is recorded. Under an environment that installs no
@@ -17,6 +18,7 @@ import { dirname, join } from 'node:path';
 import babelJest, { type TransformerConfig } from 'babel-jest';
 import type { SyncTransformer, TransformOptions, TransformedSource } from '@jest/transform';
 import instrumenter from '@panopticon/babel-plugin';
+import coverageLocations from './coverage-locations';
 
 type Options = TransformOptions<TransformerConfig>;
 type Transformer = SyncTransformer<TransformerConfig>;
@@ -31,7 +33,7 @@ const INSTRUMENTER_KEY = (() => {
   for (const name of readdirSync(pluginDist).filter((f) => f.endsWith('.js')).sort()) {
     hash.update(name).update('\0').update(readFileSync(join(pluginDist, name)));
   }
-  hash.update(readFileSync(__filename));
+  for (const own of [__filename, require.resolve('./coverage-locations')]) hash.update(readFileSync(own));
   return hash.digest('hex');
 })();
 
@@ -43,7 +45,7 @@ export function createTransformer(config: TransformerConfig = {}): Transformer {
     const rootDir = options.config.rootDir;
     let transformer = byRoot.get(rootDir);
     if (transformer === undefined) {
-      const plugins = [...(config.plugins ?? []), [instrumenter, { cwd: rootDir }]];
+      const plugins = [...(config.plugins ?? []), [instrumenter, { cwd: rootDir }], coverageLocations];
       transformer = babelJest.createTransformer({ ...config, plugins }) as Transformer;
       byRoot.set(rootDir, transformer);
     }
