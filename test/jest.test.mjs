@@ -151,7 +151,7 @@ test('a TypeScript test keeps its names and positions', () => {
   assert.equal(areas[0].args.file, 'src/shapes.ts');
   assert.equal(areas[0].args.line, 6);
   const boxes = all.filter((s) => s.ancestors.at(-1) === 'typed > boxes things').map((s) => s.name);
-  assert.deepEqual(boxes.filter((n) => n !== '(anonymous 14:24)').sort(), ['Box.add', 'Box.add', 'get Box.size']);
+  assert.deepEqual(boxes.filter((n) => n.includes('Box')).sort(), ['Box.add', 'Box.add', 'get Box.size']);
   const computes = testSlices('__tests__/typed.test.ts').find((s) => s.name === 'typed > computes areas');
   assert.deepEqual([computes.args.line, computes.args.col], [4, 3]);
 });
