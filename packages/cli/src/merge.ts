@@ -4,8 +4,9 @@
 //
 // - Every input keeps its own processes: a pid already used by an earlier input (pid reuse in a
 //   session, or two separate recordings) is renumbered to a fresh pid, above any real one.
-// - Flow ids are unique within an input only: `bind_id` (v2 flows) and the `id` of s/t/f events
-//   (v1 flows) are renumbered per (input, original id), so no two inputs' arrows join.
+// - Flow ids are unique within an input only: a `bind_id` (v2 flows) or an `id` of s/t/f events
+//   (v1 flows) that an earlier input already used is renumbered, per (input, original id), so no
+//   two inputs' arrows join. Ids nobody used before are kept: a one-process trace is unchanged.
 // - Non-metadata events go to a scratch file first; the output is the metadata and then that.
 import { closeSync, ftruncateSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { readTraceEvents, TraceReadError, type TraceEvent } from './trace-reader';
@@ -87,19 +88,57 @@ export function mergeTraceFiles(inputs: MergeInput[], output: string): MergeResu
   return result;
 }
 
-/** New ids shared by all inputs: the pids in use, and the next flow id. */
+/** Ids in use across the inputs merged so far: pids, and the two kinds of flow ids. */
 class Renumbering {
   readonly usedPids = new Set<number>();
+  readonly bindIds = new IdSpace();
+  readonly flowIds = new IdSpace();
   private nextPid = FRESH_PID_BASE;
-  private nextFlow = 1;
 
   freshPid(taken: Set<number>): number {
     while (this.usedPids.has(this.nextPid) || taken.has(this.nextPid)) this.nextPid++;
     return this.nextPid++;
   }
+}
 
-  freshFlow(): number {
-    return this.nextFlow++;
+/** Flow ids of one kind (keyed by type and value: 5 and "5" are different ids). */
+class IdSpace {
+  readonly used = new Set<string>();
+  private next = 1;
+
+  fresh(taken: Set<string>): number {
+    while (this.used.has(`number:${this.next}`) || taken.has(`number:${this.next}`)) this.next++;
+    return this.next++;
+  }
+}
+
+/** One input's flow ids of one kind: kept where no earlier input used them, renamed otherwise. */
+class PartIds {
+  /** Ids this input uses in the output (kept or fresh), committed to the space at its end. */
+  readonly taken = new Set<string>();
+  private readonly renamed = new Map<string, number>();
+  private readonly kept = new Set<string>();
+
+  constructor(private readonly space: IdSpace) {}
+
+  map(original: unknown): unknown {
+    const key = `${typeof original}:${String(original)}`;
+    if (this.kept.has(key)) return original;
+    const renamed = this.renamed.get(key);
+    if (renamed !== undefined) return renamed;
+    if (!this.space.used.has(key) && !this.taken.has(key)) {
+      this.kept.add(key);
+      this.taken.add(key);
+      return original;
+    }
+    const fresh = this.space.fresh(this.taken);
+    this.renamed.set(key, fresh);
+    this.taken.add(`number:${fresh}`);
+    return fresh;
+  }
+
+  commit(): void {
+    for (const key of this.taken) this.space.used.add(key);
   }
 }
 
@@ -112,10 +151,13 @@ class PartState {
   private readonly pids = new Map<number, number>();
   /** Output pids this input uses (kept or fresh), committed to the shared set at its end. */
   readonly outputPids = new Set<number>();
-  private readonly bindIds = new Map<string, number>();
-  private readonly flowIds = new Map<string, number>();
+  private readonly bindIds: PartIds;
+  private readonly flowIds: PartIds;
 
-  constructor(private readonly ids: Renumbering) {}
+  constructor(private readonly ids: Renumbering) {
+    this.bindIds = new PartIds(ids.bindIds);
+    this.flowIds = new PartIds(ids.flowIds);
+  }
 
   pid(original: number): number {
     let mapped = this.pids.get(original);
@@ -124,13 +166,6 @@ class PartState {
       this.pids.set(original, mapped);
       this.outputPids.add(mapped);
     }
-    return mapped;
-  }
-
-  private flow(map: Map<string, number>, original: unknown): number {
-    const key = `${typeof original}:${String(original)}`;
-    let mapped = map.get(key);
-    if (mapped === undefined) map.set(key, (mapped = this.ids.freshFlow()));
     return mapped;
   }
 
@@ -145,12 +180,18 @@ class PartState {
       }
     }
     if (event.bind_id !== undefined) {
-      event.bind_id = this.flow(this.bindIds, event.bind_id);
-      changed = true;
+      const id = this.bindIds.map(event.bind_id);
+      if (id !== event.bind_id) {
+        event.bind_id = id;
+        changed = true;
+      }
     }
     if (event.id !== undefined && typeof event.ph === 'string' && FLOW_PHASES.has(event.ph)) {
-      event.id = this.flow(this.flowIds, event.id);
-      changed = true;
+      const id = this.flowIds.map(event.id);
+      if (id !== event.id) {
+        event.id = id;
+        changed = true;
+      }
     }
     return changed ? JSON.stringify(event) : raw;
   }
@@ -163,6 +204,8 @@ class PartState {
 
   commit(): void {
     for (const pid of this.outputPids) this.ids.usedPids.add(pid);
+    this.bindIds.commit();
+    this.flowIds.commit();
   }
 }
 

@@ -74,6 +74,8 @@ test('merge: colliding pids and flow ids from separate recordings, in line, obje
     assert.equal(model.processes[p], original.processes[pid], 'each named as recorded');
     assert.equal(model.flows.filter((f) => f.slices.every((s) => s.pid === p)).length, original.flows.length, `flows of ${p} stay in ${p}`);
   }
+  const sorted = (list) => list.map((e) => JSON.stringify(e)).sort();
+  assert.deepEqual(sorted(events.filter((e) => e.pid === pid)), sorted(eventsOf(a)), 'the first input is unchanged, its flow ids too');
   const sliceCount = (m) => Object.values(m.threads).reduce((n, t) => n + t.slices.length, 0);
   assert.equal(sliceCount(model), 3 * sliceCount(original));
 
