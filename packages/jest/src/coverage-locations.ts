@@ -31,3 +31,6 @@ export default function coverageLocations(): PluginObj {
     },
   };
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

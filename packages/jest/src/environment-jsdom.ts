@@ -7,3 +7,6 @@ const PanopticonJSDOMEnvironment = traced(JSDOMEnvironment);
 
 export default PanopticonJSDOMEnvironment;
 export const TestEnvironment = PanopticonJSDOMEnvironment;
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

@@ -6,3 +6,6 @@ const PanopticonNodeEnvironment = traced(NodeEnvironment);
 
 export default PanopticonNodeEnvironment;
 export const TestEnvironment = PanopticonNodeEnvironment;
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

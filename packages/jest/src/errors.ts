@@ -23,3 +23,6 @@ function describe(error: unknown): string {
   }
   return text.replace(ANSI, '');
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

@@ -4,3 +4,6 @@ import { createTransformer } from './transformer';
 
 export { createTransformer };
 export default { createTransformer };
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

@@ -33,3 +33,6 @@ export function tracePath(rootDir: string, testPath: string, options: Panopticon
   const inside = isAbsolute(rel) ? rel.replace(/^[a-zA-Z]:/, '').replace(/^[\\/]+/, '') : rel;
   return join(dir, ...inside.split(sep).map((part) => (part === '..' ? '__' : part))) + '.json';
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

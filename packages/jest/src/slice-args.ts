@@ -73,3 +73,6 @@ function serialise(args: SliceArgs): string {
   for (const [key, value] of Object.entries(args)) text += `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
   return text;
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

@@ -158,3 +158,6 @@ function hookName(hook: Circus.Hook): string {
   const path = blockPath(hook.parent);
   return path === '' ? hook.type : `${hook.type} (${path})`;
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

@@ -108,3 +108,6 @@ export function traced<T extends EnvironmentClass>(Base: T): T {
   });
   return TracedEnvironment;
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).

@@ -63,3 +63,6 @@ export function createTransformer(config: TransformerConfig = {}): Transformer {
     },
   };
 }
+
+// panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would
+// be, when not installed under node_modules, and its frames would close the spans it opens).
