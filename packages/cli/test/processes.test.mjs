@@ -105,3 +105,19 @@ test('a command that cannot be found: exit 127, a message, no trace, no session 
   assert.ok(!existsSync(out));
   assert.deepEqual(readdirSync(tmp), []);
 });
+
+test('-- with nothing after it, or with -e: usage errors before anything runs', () => {
+  for (const [args, message] of [
+    [['--'], /no command after --/],
+    [['-e', 'console.log(1)', '--', 'ls'], /give code \(-e\) or a command \(-- COMMAND\), not both/],
+  ]) {
+    const run = runPanopticon(args, { cwd: tempDir() });
+    assert.equal(run.status, 2, args.join(' '));
+    assert.match(run.stderr, message);
+    assert.equal(run.stdout, '');
+  }
+  // After the script, -- belongs to the program.
+  const run = traced(['basics/argv.js', '--', '-x']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).rest, ['--', '-x']);
+});
