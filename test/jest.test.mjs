@@ -10,7 +10,7 @@ import { ROOT, readTrace, slicesOf, tempDir } from './support/helpers.mjs';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'jest-project');
 const JEST = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-const FILES = ['async', 'dom', 'each', 'failing', 'reset', 'sync', 'timers'].map((n) => `__tests__/${n}.test.js`).concat('__tests__/typed.test.ts');
+const FILES = ['async', 'concurrent', 'dom', 'each', 'failing', 'reset', 'sync', 'timers'].map((n) => `__tests__/${n}.test.js`).concat('__tests__/typed.test.ts');
 
 function runJest(args) {
   return spawnSync(process.execPath, [JEST, '--ci', ...args], { cwd: FIXTURE, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
@@ -54,7 +54,7 @@ test('the run fails because of the failing test file only, and every file is tra
   assert.equal(run.status, 1, run.stderr);
   assert.equal(report.numFailedTests, 2);
   assert.equal(report.numFailedTestSuites, 1);
-  assert.equal(report.numPassedTests, 23);
+  assert.equal(report.numPassedTests, 25);
   const failedFiles = report.testResults.filter((r) => r.status === 'failed').map((r) => r.name);
   assert.deepEqual(failedFiles, [join(FIXTURE, '__tests__/failing.test.js')]);
   assert.match(run.stderr, /fails on purpose/);
@@ -68,6 +68,7 @@ test('the run fails because of the failing test file only, and every file is tra
 test('each test that ran is one slice named by its full name, with its outcome', () => {
   for (const result of report.testResults) {
     const file = result.name.slice(FIXTURE.length + 1);
+    if (file === '__tests__/concurrent.test.js') continue; // one slice for the batch, below
     const expected = result.assertionResults
       .filter((a) => a.status === 'passed' || a.status === 'failed')
       .map((a) => ({ name: [...a.ancestorTitles, a.title].join(' > '), status: a.status }))
@@ -162,6 +163,15 @@ test('jest.resetModules and isolateModules: each new module instance is traced',
   assert.equal(loads.length, 3);
   assert.deepEqual(loads.map((s) => s.ancestors.at(-1)).sort(), ['jest.resetModules > a fresh module instance each time', 'jest.resetModules > a fresh module instance each time', 'jest.resetModules > isolateModules']);
   assert.equal(all.filter((s) => s.name === 'increment').length, 4);
+});
+
+test('concurrent tests share one slice, whose args list them', () => {
+  const all = slices('__tests__/concurrent.test.js');
+  const [batch] = testSlices('__tests__/concurrent.test.js');
+  assert.equal(batch.name, 'parallel (concurrent tests)');
+  assert.deepEqual(batch.args.tests, ['parallel > first', 'parallel > second']);
+  assert.deepEqual(batch.args.failed, []);
+  assert.equal(all.filter((s) => s.name === 'slowDouble' && s.ancestors.at(-1) === batch.name).length, 4);
 });
 
 test('the jsdom environment records its test file too', () => {
