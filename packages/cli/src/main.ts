@@ -97,7 +97,15 @@ function closingLine(events: number, processes: number, output: string): string 
 
 /** Merges the parts, then the warnings and the closing line: after anything node printed last. */
 function report(sessionDir: string, output: string, cwd: string): void {
-  const { merged, warnings } = finishSession(sessionDir, output, cwd);
+  let end: ReturnType<typeof finishSession>;
+  try {
+    end = finishSession(sessionDir, output, cwd);
+  } catch (error) {
+    // the program's own ending still passes through (a full disk is no reason to change it)
+    process.stderr.write(`panopticon: could not write the trace to ${output}: ${(error as Error).message}\n`);
+    return;
+  }
+  const { merged, warnings } = end;
   for (const warning of warnings) process.stderr.write(`panopticon: ${warning}\n`);
   process.stderr.write(
     merged === undefined
@@ -114,7 +122,12 @@ function mergeCommand(inputs: string[], given: string | undefined): void {
     if (!existsSync(path) || !statSync(path).isFile()) fail(`merge: cannot find the trace ${inputs[i]} (${path})`);
   });
   const output = writableOutput(cwd, given);
-  const merged = mergeTraceFiles(paths.map((path) => ({ path })), output);
+  let merged: ReturnType<typeof mergeTraceFiles>;
+  try {
+    merged = mergeTraceFiles(paths.map((path) => ({ path })), output);
+  } catch (error) {
+    fail(`merge: could not write ${output}: ${(error as Error).message}`, 1);
+  }
   for (const input of merged.truncated) process.stderr.write(`panopticon: ${input.path} was cut off: its incomplete last event is left out\n`);
   for (const { message } of merged.unreadable) process.stderr.write(`panopticon: left out ${message}\n`);
   process.stderr.write(closingLine(merged.events, merged.processes, output));

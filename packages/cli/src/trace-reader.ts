@@ -29,20 +29,29 @@ const MAX_LINE = 64 << 20;
 
 class NotLineFormatted extends Error {}
 
+/** Runs a read of `path`, turning a file system error into a TraceReadError naming the file. */
+function io<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw error instanceof TraceReadError ? error : new TraceReadError(`${path}: ${(error as Error).message}`);
+  }
+}
+
 export function readTraceEvents(path: string, handlers: EventHandlers): ReadResult {
-  const head = readHead(path);
+  const head = io(path, () => readHead(path));
   if (head.length === 0) return { truncated: true }; // created, then killed before the first write
   if (head[0] === 0x1f && head[1] === 0x8b) {
     let text: string;
     try {
-      text = gunzipSync(readFileSync(path)).toString('utf8');
+      text = gunzipSync(io(path, () => readFileSync(path))).toString('utf8');
     } catch (error) {
       throw new TraceReadError(`${path}: not a readable gzip file (${(error as Error).message})`);
     }
     return readText(path, [text][Symbol.iterator](), handlers, () => text);
   }
   const start = head.toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  if (start.startsWith('{')) return readWhole(path, readFileSync(path, 'utf8'), handlers);
+  if (start.startsWith('{')) return readWhole(path, io(path, () => readFileSync(path, 'utf8')), handlers);
   if (!start.startsWith('[')) throw new TraceReadError(`${path}: not a Chrome JSON trace (it must begin with [ or {)`);
   return readText(path, fileChunks(path), handlers, () => readFileSync(path, 'utf8'));
 }
@@ -58,12 +67,12 @@ function readHead(path: string): Buffer {
 }
 
 function* fileChunks(path: string): Generator<string> {
-  const fd = openSync(path, 'r');
+  const fd = io(path, () => openSync(path, 'r'));
   try {
     const buffer = Buffer.alloc(CHUNK);
     const decoder = new StringDecoder('utf8');
     for (;;) {
-      const n = readSync(fd, buffer, 0, CHUNK, null);
+      const n = io(path, () => readSync(fd, buffer, 0, CHUNK, null));
       if (n === 0) break;
       yield decoder.write(buffer.subarray(0, n));
     }
