@@ -1,8 +1,18 @@
-// What the `panopticon` command hands to the traced process (through one environment variable,
-// which the preload reads and removes so the program's environment is its own).
+// What the `panopticon` command hands to every process it traces (through one environment
+// variable, inherited by children and workers along with NODE_OPTIONS, which loads the preload).
+//
+// The session contract, between the traced processes and the command that merges them:
+// - at start, each traced process writes `<sessionDir>/<pid>.started`, JSON {pid, ppid, argv};
+// - at exit, it writes `<sessionDir>/<pid>.trace.json`, a complete Chrome JSON array trace of all
+//   its threads, one event per line, timestamps in microseconds since `epochMs`; flow ids
+//   (`bind_id` of X events, `id` of s/f events) are unique within the file only;
+//   then it removes its `.started` marker. A marker without a trace names a process that was
+//   killed before it could write (SIGKILL, out of memory).
 export interface TraceOptions {
-  /** Absolute path of the trace file. */
-  output: string;
+  /** Directory where every traced process of this run leaves its part. */
+  sessionDir: string;
+  /** Epoch milliseconds that timestamp 0 of every part stands for, so processes line up. */
+  epochMs: number;
   /** Instrument files under node_modules too. */
   includeNodeModules: boolean;
   /** Globs (relative to cwd) a file must match one of to be instrumented; empty: all. */
@@ -13,10 +23,6 @@ export interface TraceOptions {
   cwd: string;
   /** Draw wake-up arrows between async function instances (costs: V8 promise hooks). */
   wakeups: boolean;
-  /** Where the traced process leaves the number of events it wrote, for the closing line. */
-  statusFile: string;
-  /** The process name shown in the trace. */
-  processName: string;
 }
 
 export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';
@@ -24,4 +30,9 @@ export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';
 export function readOptions(env: NodeJS.ProcessEnv = process.env): TraceOptions | undefined {
   const text = env[OPTIONS_ENV];
   return text ? (JSON.parse(text) as TraceOptions) : undefined;
+}
+
+/** The part a process writes, and its start marker (see the contract above). */
+export function partPaths(sessionDir: string, pid: number): { trace: string; started: string } {
+  return { trace: `${sessionDir}/${pid}.trace.json`, started: `${sessionDir}/${pid}.started` };
 }

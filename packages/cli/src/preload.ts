@@ -1,28 +1,31 @@
-// Loaded with `node -r` into the traced process by the `panopticon` command, before the program:
-// starts this thread's recorder (writing the trace on every exit path), turns on source maps so
-// stack traces show original lines, and installs the CommonJS and ES module loader hooks.
+// Loaded into every traced process, and every worker thread in it, through NODE_OPTIONS
+// (`--require`) by the `panopticon` command, before the program: records this thread into the
+// process's shared arena (the main thread writes the process's part of the trace at exit; see
+// options.ts for the session contract), turns on source maps so stack traces show original
+// lines, and installs the CommonJS and ES module loader hooks.
 //
-// A `-r` preload that calls module.register() keeps node's first-tick order for a CommonJS
-// entry, which an `--import` preload would not (../shared/docs/node-runtime.md).
+// A `--require` preload that calls module.register() keeps node's first-tick order for a
+// CommonJS entry, which an `--import` preload would not (../shared/docs/node-runtime.md).
 import Module from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
-import { traceToFile } from '@panopticon/runtime';
-import { OPTIONS_ENV, readOptions } from './options';
+import { traceProcessThread } from '@panopticon/runtime';
+import { partPaths, readOptions, type TraceOptions } from './options';
 import { fileFilter } from './filter';
 import { installCommonJsHooks } from './cjs-hooks';
 
 const options = readOptions();
 if (options) {
-  delete process.env[OPTIONS_ENV];
-  traceToFile({
-    output: options.output,
-    processName: options.processName,
-    wakeups: options.wakeups,
-    onWritten: (events) => writeFileSync(options.statusFile, String(events)),
-  });
+  const part = partPaths(options.sessionDir, process.pid);
+  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups });
+  if (traced) installLoaders(options);
+}
+
+function installLoaders(options: TraceOptions): void {
   process.setSourceMapsEnabled(true);
   installCommonJsHooks(fileFilter(options), options.cwd);
   Module.register(pathToFileURL(join(__dirname, 'esm-hooks.js')).href, { data: options });
+  // Starting the hooks thread leaves node-internal ticks queued; run them now, so that the
+  // program's first microtasks run from the same place (and with the same stacks) as untraced.
+  (process as unknown as { _tickCallback?: () => void })._tickCallback?.();
 }

@@ -3,11 +3,22 @@
 // original lines. Plain node's behaviour is the reference for everything else: a JavaScript file
 // Babel cannot parse is handed to node unchanged, so the SyntaxError is node's own.
 import { extname } from 'node:path';
-import * as babel from '@babel/core';
-import instrumenter from '@panopticon/babel-plugin';
-// Resolved here, not by name: Babel would look names up from the program's directory.
-import presetTypeScript from '@babel/preset-typescript';
-import reactJsx from '@babel/plugin-transform-react-jsx';
+import type * as BabelCore from '@babel/core';
+
+/**
+ * Babel and its plugins, loaded on first use: every traced process and worker runs this file's
+ * importer, and most (npm itself, a tool under node_modules) never transform anything.
+ * Plugins are resolved here, not by name: Babel would look names up from the program's directory.
+ */
+let babelModules: { babel: typeof BabelCore; instrumenter: BabelCore.PluginItem; presetTypeScript: BabelCore.PluginItem; reactJsx: BabelCore.PluginItem } | undefined;
+function loadBabel(): NonNullable<typeof babelModules> {
+  return (babelModules ??= {
+    babel: require('@babel/core') as typeof BabelCore,
+    instrumenter: (require('@panopticon/babel-plugin') as { default: BabelCore.PluginItem }).default,
+    presetTypeScript: (require('@babel/preset-typescript') as { default: BabelCore.PluginItem }).default,
+    reactJsx: (require('@babel/plugin-transform-react-jsx') as { default: BabelCore.PluginItem }).default,
+  });
+}
 
 export const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
@@ -54,7 +65,8 @@ export function transformFile(source: string, filename: string, format: ModuleFo
   if (!ts && !instrument) return null;
   const ext = extname(filename);
   const sourceType = format === 'module' || ext === '.mjs' || ext === '.mts' ? 'module' : format === 'commonjs' || ext === '.cjs' || ext === '.cts' ? 'script' : 'unambiguous';
-  let result: babel.BabelFileResult | null;
+  const { babel, instrumenter, presetTypeScript, reactJsx } = loadBabel();
+  let result: BabelCore.BabelFileResult | null;
   try {
     result = inBabel(() => babel.transformSync(source, {
       filename,
@@ -67,7 +79,7 @@ export function transformFile(source: string, filename: string, format: ModuleFo
       plugins: [
         ...(instrument ? [[instrumenter, { cwd }]] : []),
         ...(ext === '.tsx' ? [[reactJsx, { runtime: 'automatic' }]] : []),
-      ] as babel.PluginItem[],
+      ] as BabelCore.PluginItem[],
       presets: ts ? [[presetTypeScript, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
     }));
   } catch (error) {
@@ -80,6 +92,7 @@ export function transformFile(source: string, filename: string, format: ModuleFo
 /** Whether TypeScript or JavaScript source uses import/export (node's module syntax detection). */
 export function hasModuleSyntax(source: string, filename = 'file.ts'): boolean {
   try {
+    const { babel } = loadBabel();
     const ast = inBabel(() => babel.parseSync(source, {
       filename,
       babelrc: false,
