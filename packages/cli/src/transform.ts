@@ -12,12 +12,13 @@ import type * as BabelCore from '@babel/core';
  */
 let babelModules: { babel: typeof BabelCore; instrumenter: BabelCore.PluginItem; presetTypeScript: BabelCore.PluginItem; reactJsx: BabelCore.PluginItem } | undefined;
 function loadBabel(): NonNullable<typeof babelModules> {
-  return (babelModules ??= {
+  // Inside inBabel(): Babel's own files, loaded now, must not go through the hooks themselves.
+  return (babelModules ??= inBabel(() => ({
     babel: require('@babel/core') as typeof BabelCore,
     instrumenter: (require('@panopticon/babel-plugin') as { default: BabelCore.PluginItem }).default,
     presetTypeScript: (require('@babel/preset-typescript') as { default: BabelCore.PluginItem }).default,
     reactJsx: (require('@babel/plugin-transform-react-jsx') as { default: BabelCore.PluginItem }).default,
-  });
+  })));
 }
 
 export const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
