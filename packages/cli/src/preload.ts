@@ -13,6 +13,7 @@ import { traceProcessThread } from '@panopticon/runtime';
 import { partPaths, readOptions, type TraceOptions } from './options';
 import { fileFilter } from './filter';
 import { installCommonJsHooks } from './cjs-hooks';
+import { keepTracingChildren } from './child-env';
 
 const options = readOptions();
 if (options) {
@@ -22,6 +23,9 @@ if (options) {
 }
 
 function installLoaders(options: TraceOptions): void {
+  // Before the program can change its environment: children it starts with an env of its own
+  // get the tracing variables back.
+  keepTracingChildren(process.env);
   process.setSourceMapsEnabled(true);
   installCommonJsHooks(fileFilter(options), options.cwd);
   Module.register(pathToFileURL(join(__dirname, 'esm-hooks.js')).href, { data: options });
