@@ -66,7 +66,14 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
   }
   onEveryExit(() => {
     const threads = main.read().map((t) => ({ ...t, clockOffsetMs: t.timeOrigin - options.epochMs }));
-    const fd = openSync(options.partPath, 'w');
+    let fd: number;
+    try {
+      fd = openSync(options.partPath, 'w');
+    } catch (error) {
+      // The session is over (its command ended and removed it): nobody is left to read a part.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
     let events = 0;
     try {
       events = writeProcessTrace(
