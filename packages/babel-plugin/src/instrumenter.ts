@@ -58,7 +58,10 @@ class ModuleInstrumenter {
     if (this.skipFunction(path)) return;
     const index = this.addEntry(this.namer.functionName(path), node.loc!.start.line, node.loc!.start.column + 1);
     if (node.body.type !== 'BlockStatement') {
-      node.body = this.t.blockStatement([this.t.returnStatement(node.body)]);
+      // The new block and return take the expression's location: coverage tools that run after
+      // us (istanbul under jest --coverage) count statements and function extents by location.
+      const { loc, start, end } = node.body;
+      node.body = Object.assign(this.t.blockStatement([Object.assign(this.t.returnStatement(node.body), { loc, start, end })]), { loc, start, end });
     }
     const body = path.get('body') as NodePath<t.BlockStatement>;
     body.node.body = this.wrapStatements(body, path.scope, index, node.generator || node.async ? node : null);

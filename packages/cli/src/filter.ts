@@ -14,7 +14,7 @@ export type FileFilter = (filename: string) => boolean;
  */
 function tracerDirs(): string[] {
   const dirs = [__dirname, join(dirname(__dirname), 'bin')];
-  for (const pkg of ['@panopticon/runtime', '@panopticon/babel-plugin']) {
+  for (const pkg of ['@panopticon/runtime', '@panopticon/babel-plugin', '@panopticon/jest']) {
     try {
       dirs.push(dirname(realpathSync(require.resolve(pkg))));
     } catch {
