@@ -1,28 +1,13 @@
 // Shared by the coroutine tests: run a fixture plainly and traced, and read a trace's generator
 // and async function instances back as chains, checking that each instance is exactly one flow.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, PANOPTICON, readTrace, tempDir } from '../support/helpers.mjs';
+import { ROOT, PANOPTICON, readTrace, tempDir, runAsync } from '../support/helpers.mjs';
 import { normaliseStderr } from '../semantics/differential.mjs';
 
 export const FIXTURES = join('test', 'coroutines', 'fixtures');
 
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
-  });
-}
+const run = (args) => runAsync(args);
 
 /**
  * Runs `file` (relative to ROOT; a TypeScript file's reference is `plainTwin`) plainly and through

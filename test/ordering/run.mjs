@@ -3,25 +3,10 @@
 // the way the issue asks: everything but the stack frames exactly, and of the frames, how many
 // there are and the first one's file:line (source maps are on in the traced run, so node words
 // frames differently: function names from the map, `<anonymous> (path)` for `file://` URLs).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, PANOPTICON, tempDir } from '../support/helpers.mjs';
+import { ROOT, PANOPTICON, tempDir, runAsync } from '../support/helpers.mjs';
 
-function run(args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
-  });
-}
+const run = (args, env) => runAsync(args, env);
 
 /**
  * `fixture` is relative to ROOT. The reference for TypeScript (which node 20 cannot run) is the

@@ -1,24 +1,9 @@
 // Runs one fixture program plainly and traced, and returns both runs for comparison. Async, so a
 // test file can run two fixtures at once (each traced run is two node processes plus Babel).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, PANOPTICON, tempDir } from '../support/helpers.mjs';
+import { ROOT, PANOPTICON, tempDir, runAsync } from '../support/helpers.mjs';
 
-function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
-    });
-  });
-}
+const run = (args) => runAsync(args);
 
 /**
  * `fixture` is relative to ROOT. The reference run is plain node; for TypeScript (which node 20

@@ -1,6 +1,6 @@
 // Shared by the tests: run programs plain and traced in real child processes, and read a trace
 // back through the independent checker (../shared/tools/check-trace.mjs), as a viewer would.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -58,4 +58,24 @@ export function readTrace(path) {
 export function slicesOf(model) {
   const threads = Array.isArray(model.threads) ? model.threads : Object.values(model.threads);
   return threads.flatMap((t) => t.slices.map((s) => ({ ...s, pid: t.pid, tid: t.tid, thread: t.name })));
+}
+
+/**
+ * Runs `node ARGS` from ROOT without blocking, so a test can run a plain and a traced run at once
+ * (each traced run is two node processes plus Babel). Resolves to {status, signal, stdout, stderr}.
+ */
+export function runAsync(args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stdout, stderr });
+    });
+  });
 }
