@@ -7,8 +7,8 @@
 //
 // Arrows use the v2 flow fields on the X events (../shared/docs/trace-formats.md): every slice of
 // an instance carries `bind_id` = the instance number, which no other chain uses; the first has
-// `flow_out`, the middle ones `flow_in` and `flow_out`, the last `flow_in`. Knowing which slice is
-// the last takes a first pass that counts each instance's slices.
+// `flow_out`, the middle ones `flow_in` and `flow_out`, the last (ended by return or throw)
+// `flow_in`. All of it is known when the slice ends, so the events are written in one pass.
 import type { EventChunk } from './recorder';
 import type { FunctionTable } from './function-table';
 import { msToNs, nsToMicros } from './format';
@@ -74,8 +74,10 @@ export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, en
     out.push(`,\n{"ph":"M","name":"process_labels",${pidHead},"ts":0,"args":{"labels":"parent pid ${proc.ppid}"}}`);
     events++;
   }
-  const shared = { bindBase: 0, arrowIds: { next: 1 } };
-  for (const thread of threads) events += writeThread(out, thread, proc, endMs, shared);
+  const arrowIds = { next: 1 };
+  threads.forEach((thread, index) => {
+    events += writeThread(out, thread, proc, endMs, bindBaseOf(index), arrowIds);
+  });
   out.push(']\n');
   out.flush();
   return events;
@@ -89,19 +91,17 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
 
 /**
  * One thread's events: its name, then its slices. Instance numbers are the thread's own, so its
- * flow ids are offset by `shared.bindBase` to stay unique within the process.
+ * flow ids are offset by `bindBase` to stay unique within the process.
  */
-function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta, endMs: number, shared: { bindBase: number; arrowIds: { next: number } }): number {
+function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta, endMs: number, bindBase: number, arrowIds: { next: number }): number {
   const head = `"pid":${proc.pid},"tid":${source.tid}`;
   const offsetMs = source.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
   const toNs = (ms: number): number => msToNs(ms + offsetMs);
   out.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(source.name)}}}`);
   let events = 1;
-  const bindBase = shared.bindBase;
 
   const chunks = source.chunks().map((c) => ({ ...c, marks: c.marks ?? NO_MARKS }));
-  const sliceCounts = countInstanceSlices(chunks);
-  const slicesSeen = new Int32Array(sliceCounts.length);
+  const slicesSeen = new GrowableCounts();
   const fragments: string[] = [];
   const fragment = (id: number): string => fragments[id] ?? (fragments[id] = functionFragment(source.functions, id));
 
@@ -110,7 +110,7 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
   const stackMarks: number[] = [];
   const stackIndexes: number[] = [];
   const stackWakers: number[] = [];
-  const wakes = new WakeArrows(head, shared.arrowIds);
+  const wakes = new WakeArrows(head, arrowIds);
   let waker = 0;
   let tooDeep = 0;
   let tooDeepAt = 0;
@@ -140,8 +140,11 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
           events += 2;
         }
       }
-      const count = sliceCounts[co];
-      if (count > 1) text += `,"bind_id":${bindBase + co}${index > 0 ? ',"flow_in":true' : ''}${index < count - 1 ? ',"flow_out":true' : ''}`;
+      // In from the instance's previous slice if one was written; out to its next one if it
+      // suspended (an instance that never resumes leaves a dangling arrow, which viewers drop).
+      const flowIn = index > 0;
+      const flowOut = !unfinished && (endMark & KIND_MASK) !== Ended.Return && (endMark & KIND_MASK) !== Ended.Throw && endMark !== 0;
+      if (flowIn || flowOut) text += `,"bind_id":${bindBase + co}${flowIn ? ',"flow_in":true' : ''}${flowOut ? ',"flow_out":true' : ''}`;
       text += '}';
     } else {
       text += unfinished ? ',"unfinished":true}}' : '}}';
@@ -158,7 +161,7 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
         stackIds.push(code);
         stackStarts.push(toNs(times[i]));
         stackMarks.push(mark);
-        stackIndexes.push(mark === 0 ? 0 : slicesSeen[mark >>> INSTANCE_SHIFT]++);
+        stackIndexes.push(mark === 0 ? 0 : slicesSeen.next(mark >>> INSTANCE_SHIFT));
         stackWakers.push(mark === 0 ? 0 : waker);
         if (mark !== 0) waker = 0;
       } else if (code === 0) {
@@ -178,26 +181,29 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
     out.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(tooDeepAt)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
     events++;
   }
-  shared.bindBase += sliceCounts.length;
   return events;
 }
 
-/** Slices per instance, indexed by instance number. */
-function countInstanceSlices(chunks: EventChunk[]): Int32Array {
-  let counts = new Int32Array(1024);
-  for (const { codes, marks, length } of chunks) {
-    for (let i = 0; i < length; i++) {
-      if (codes[i] <= 0 || !marks[i]) continue;
-      const co = marks[i] >>> INSTANCE_SHIFT;
-      if (co >= counts.length) {
-        const grown = new Int32Array(Math.max(co + 1, counts.length * 2));
-        grown.set(counts);
-        counts = grown;
-      }
-      counts[co]++;
+/**
+ * Flow ids: a thread's own instance numbers for the first thread (so a one-thread trace's chains
+ * are its instance numbers), and disjoint ranges above 2^40 for the others (instance numbers stay
+ * below 2^28, and ids below 2^53).
+ */
+function bindBaseOf(threadIndex: number): number {
+  return threadIndex === 0 ? 0 : 2 ** 40 + threadIndex * 2 ** 30;
+}
+
+/** Per instance, the slices written so far: a slice's index within its instance. */
+class GrowableCounts {
+  private counts = new Int32Array(1024);
+  next(co: number): number {
+    if (co >= this.counts.length) {
+      const grown = new Int32Array(Math.max(co + 1, this.counts.length * 2));
+      grown.set(this.counts);
+      this.counts = grown;
     }
+    return this.counts[co]++;
   }
-  return counts;
 }
 
 /** `"name":…,"cat":…,"args":{"file":…,"line":…,"col":…` — the args object is left open. */
