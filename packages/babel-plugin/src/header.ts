@@ -24,6 +24,8 @@ export const FRAME = '__panopticon_frame';
 /** The recorder, held in a local for the function's exit hook: one accessor call per call. */
 export const RECORDER = '__panopticon_rec';
 export const REGISTRY_SYMBOL = 'panopticon.runtime';
+/** The module that installs an idle recorder, switched on by the environment (runtime: 'auto'). */
+export const AUTO_RUNTIME = '@panopticon/runtime/auto';
 
 /** Names carry a hash of the file and its source: in classic scripts top-level declarations are globals. */
 export function headerNames(fileHash: string): HeaderNames {
@@ -50,10 +52,15 @@ const NOOP_RECORDER = `(function () {
       suspendAwait: same, resumeAwait: same, suspendYield: same, resumeNext: same };
   })()`;
 
-export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>): string {
+export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>, autoRuntime = false): string {
+  const registry = `typeof globalThis === "object" && globalThis !== null ? globalThis[${n.symbol} || (${n.symbol} = Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)}))] : undefined`;
+  // runtime: 'auto' in CommonJS: load the runtime on first use (an ES module imports it instead).
+  const load = autoRuntime
+    ? `\n  if (r === undefined && typeof require === "function") { try { require(${JSON.stringify(AUTO_RUNTIME)}); } catch (e) {} r = ${registry}; }`
+    : '';
   return `function ${n.rt}() { return ${n.recorder} !== undefined ? ${n.recorder} : ${n.init}(); }
 function ${n.init}() {
-  var r = typeof globalThis === "object" && globalThis !== null ? globalThis[${n.symbol} || (${n.symbol} = Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)}))] : undefined;
+  var r = ${registry};${load}
   if (r === undefined) return ${n.noop} || (${n.noop} = ${NOOP_RECORDER});
   ${n.base} = r.register(${JSON.stringify(file)}, ${JSON.stringify(table)});
   return ${n.recorder} = r;

@@ -1,8 +1,9 @@
 // @panopticon/babel-plugin: asserts the Babel version and hands each program to the instrumenter.
 import type { PluginObj, PluginPass, NodePath, types as t } from '@babel/core';
-import { instrumentProgram, type Babel, type InstrumentOptions } from './instrumenter';
+import { instrumentProgram, type Babel } from './instrumenter';
+import type { InstrumentOptions } from './options';
 
-export type { InstrumentOptions } from './instrumenter';
+export type { InstrumentOptions } from './options';
 
 interface PluginAPI extends Babel {
   assertVersion(range: number | string): void;

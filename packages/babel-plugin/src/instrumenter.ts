@@ -20,7 +20,8 @@ import type { NodePath, PluginPass, Visitor, types as t } from '@babel/core';
 import { Namer } from './names';
 import { hoistableDeclarations, shadowedParameters } from './hoisting';
 import { CoroutineRewriter, hasTopLevelAwait } from './coroutines';
-import { FRAME, RECORDER, NAME_PREFIX, headerNames, headerSource, shortHash, type HeaderNames, type Types } from './header';
+import { compileFilters, type Filters, type InstrumentOptions } from './options';
+import { AUTO_RUNTIME, FRAME, RECORDER, NAME_PREFIX, headerNames, headerSource, shortHash, type HeaderNames, type Types } from './header';
 
 export interface Babel {
   types: Types;
@@ -43,7 +44,7 @@ class ModuleInstrumenter {
   readonly coroutines: CoroutineRewriter;
   private readonly t: Types;
 
-  constructor(private readonly babel: Babel, readonly file: string, code: string) {
+  constructor(private readonly babel: Babel, readonly file: string, code: string, private readonly filters: Filters, private readonly autoRuntime: boolean) {
     this.t = babel.types;
     // The source is in the hash too: two different scripts of one name in one realm (a script
     // evaluated again after an edit) must not share the globals that hold the registration.
@@ -56,7 +57,9 @@ class ModuleInstrumenter {
   instrumentFunction(path: NodePath<t.Function>): void {
     const node = path.node;
     if (this.skipFunction(path)) return;
-    const index = this.addEntry(this.namer.functionName(path), node.loc!.start.line, node.loc!.start.column + 1);
+    const name = this.namer.functionName(path);
+    if (!this.filters.fn(name)) return; // its nested functions are judged on their own names
+    const index = this.addEntry(name, node.loc!.start.line, node.loc!.start.column + 1);
     if (node.body.type !== 'BlockStatement') {
       // The new block and return take the expression's location: coverage tools that run after
       // us (istanbul under jest --coverage) count statements and function extents by location.
@@ -69,7 +72,9 @@ class ModuleInstrumenter {
 
   instrumentStaticBlock(path: NodePath<t.StaticBlock>): void {
     if (this.skipFunction(path)) return;
-    const index = this.addEntry(this.namer.functionName(path), path.node.loc!.start.line, path.node.loc!.start.column + 1);
+    const name = this.namer.functionName(path);
+    if (!this.filters.fn(name)) return;
+    const index = this.addEntry(name, path.node.loc!.start.line, path.node.loc!.start.column + 1);
     path.node.body = this.wrapStatements(path, path.scope, index);
   }
 
@@ -92,7 +97,9 @@ class ModuleInstrumenter {
   }
 
   insertHeader(program: NodePath<t.Program>): void {
-    const header = this.babel.template.statements.ast(headerSource(this.names, this.file, this.table));
+    const header = this.babel.template.statements.ast(headerSource(this.names, this.file, this.table, this.autoRuntime));
+    // An ES module has no require(): it imports the runtime before its body runs.
+    if (this.autoRuntime && program.node.sourceType === 'module') header.unshift(this.t.importDeclaration([], this.t.stringLiteral(AUTO_RUNTIME)));
     program.node.body.unshift(...header);
   }
 
@@ -200,10 +207,6 @@ function hasIgnoreComment(path: NodePath): boolean {
   return false;
 }
 
-export interface InstrumentOptions {
-  /** Directory the file names in the trace are relative to; the Babel `cwd` by default. */
-  cwd?: string;
-}
 
 /** Instruments a whole program; called on `Program` enter, before other plugins change it. */
 export function instrumentProgram(babel: Babel, program: NodePath<t.Program>, state: PluginPass, options: InstrumentOptions): void {
@@ -213,8 +216,10 @@ export function instrumentProgram(babel: Babel, program: NodePath<t.Program>, st
   const filename = file.opts.filename;
   const cwd = options.cwd ?? file.opts.cwd ?? process.cwd();
   const displayFile = filename ? relative(cwd, filename).split(sep).join('/') : '(unknown)';
+  const filters = compileFilters(options);
+  if (!filters.file(displayFile)) return;
 
-  const module = new ModuleInstrumenter(babel, displayFile, file.code);
+  const module = new ModuleInstrumenter(babel, displayFile, file.code, filters, options.runtime === 'auto');
   module.instrumentModuleBody(program);
   program.traverse(visitor, module);
   module.insertHeader(program);

@@ -14,6 +14,9 @@ export interface CliArgs {
   merge?: string[];
   includeNodeModules: boolean;
   wakeups: boolean;
+  /** Run-time filters (see the runtime's WriteFilters). */
+  maxDepth?: number;
+  minDurationUs?: number;
   include: string[];
   exclude: string[];
   help: boolean;
@@ -26,6 +29,8 @@ const OPTIONS = {
   command: { type: 'string', short: 'c' },
   'include-node-modules': { type: 'boolean' },
   wakeups: { type: 'boolean' },
+  'max-depth': { type: 'string' },
+  'min-duration': { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
@@ -35,7 +40,7 @@ const OPTIONS = {
 export class UsageError extends Error {}
 
 /** Options that take a value as the next argument (when not written --opt=value). */
-const TAKES_VALUE = new Set(['-o', '--output', '-e', '--eval', '-c', '--command', '--include', '--exclude']);
+const TAKES_VALUE = new Set(['-o', '--output', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration']);
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let split = argv.length;
@@ -87,11 +92,21 @@ function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
     output: values.output,
     includeNodeModules: values['include-node-modules'] ?? false,
     wakeups: values.wakeups ?? false,
+    maxDepth: count(values['max-depth'], '--max-depth', 1),
+    minDurationUs: count(values['min-duration'], '--min-duration', 0),
     include: values.include ?? [],
     exclude: values.exclude ?? [],
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+/** A whole number of at least `min`, or a usage error naming the flag. */
+function count(text: string | undefined, flag: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || text.trim() === '') throw new UsageError(`${flag} takes a number >= ${min}, not ${JSON.stringify(text)}`);
+  return value;
 }
 
 /** `merge INPUT... [-o OUT]`: -o may come before `merge` or among the inputs, once. */
@@ -104,7 +119,7 @@ function parseMerge(before: Values, args: string[]): CliArgs {
     throw new UsageError(`merge: ${(error as Error).message}`);
   }
   if (before.output !== undefined && values.output !== undefined) throw new UsageError('merge: give the output once, with -o');
-  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'include', 'exclude'] as const;
+  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'include', 'exclude'] as const;
   const misplaced = traceOnly.filter((k) => before[k] !== undefined);
   if (misplaced.length > 0) throw new UsageError(`merge: --${misplaced[0]} is an option for tracing, not for merging`);
   const help = (values.help ?? false) || (before.help ?? false);
@@ -130,6 +145,9 @@ Options:
   --exclude GLOB            do not instrument files matching GLOB (repeatable)
   --wakeups                 draw an arrow from the slice that finishes an async function to the
                             slice its awaiter resumes in (slows promises; off by default)
+  --max-depth N             keep slices up to N levels deep (at most 512, Perfetto's limit)
+  --min-duration US         leave out slices shorter than US microseconds (their time stays
+                            inside their parent)
   -h, --help                show this help
   -v, --version             show the version
 

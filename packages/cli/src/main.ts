@@ -61,6 +61,7 @@ export function main(argv: string[]): void {
     exclude: args.exclude,
     cwd,
     wakeups: args.wakeups,
+    filters: { maxDepth: args.maxDepth, minDurationUs: args.minDurationUs },
   };
   let file: string;
   let fileArgs: string[];

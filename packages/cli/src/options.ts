@@ -23,6 +23,8 @@ export interface TraceOptions {
   cwd: string;
   /** Draw wake-up arrows between async function instances (costs: V8 promise hooks). */
   wakeups: boolean;
+  /** Run-time filters: the deepest level kept, the shortest slice kept (microseconds). */
+  filters?: { maxDepth?: number; minDurationUs?: number };
 }
 
 export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';

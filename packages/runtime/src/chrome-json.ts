@@ -50,6 +50,10 @@ export interface ProcessMeta {
   ppid?: number;
   /** Added to every recorded time (ms): the process's time origin minus the trace's epoch. */
   clockOffsetMs?: number;
+  /** Run-time filters: slices deeper or shorter than these are left out (and counted). */
+  filters?: WriteFilters;
+  /** Older events a flight recorder no longer had: said in the metadata, so nobody is surprised. */
+  droppedEvents?: number;
 }
 
 /** One thread's recording. */
@@ -60,6 +64,13 @@ export interface ThreadSource extends TraceSource {
   clockOffsetMs?: number;
 }
 
+export interface WriteFilters {
+  /** Deepest level kept, 1 being the outermost; never more than MAX_DEPTH. */
+  maxDepth?: number;
+  /** Slices shorter than this many microseconds are left out; their time stays in their parent. */
+  minDurationUs?: number;
+}
+
 /**
  * Writes the whole trace of one process, all its threads, to `sink`. Slices still open at `endMs`
  * are closed there and get `"unfinished": true` in their args. Returns the number of events.
@@ -68,7 +79,8 @@ export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, en
   const out = new BufferedSink(sink);
   const pidHead = `"pid":${proc.pid}`;
   const ppid = proc.ppid !== undefined ? `,"ppid":${proc.ppid}` : '';
-  out.push(`[{"ph":"M","name":"process_name",${pidHead},"ts":0,"args":{"name":${JSON.stringify(proc.name)}${ppid}}}`);
+  const dropped = proc.droppedEvents ? `,"dropped_events":${proc.droppedEvents}` : '';
+  out.push(`[{"ph":"M","name":"process_name",${pidHead},"ts":0,"args":{"name":${JSON.stringify(proc.name)}${ppid}${dropped}}}`);
   let events = 1;
   if (proc.ppid !== undefined) {
     out.push(`,\n{"ph":"M","name":"process_labels",${pidHead},"ts":0,"args":{"labels":"parent pid ${proc.ppid}"}}`);
@@ -84,9 +96,9 @@ export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, en
 }
 
 /** The single-thread form: one recorder, named by `meta`. */
-export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: number, sink: Sink): number {
+export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: number, sink: Sink, extra: Pick<ProcessMeta, 'filters' | 'droppedEvents'> = {}): number {
   const thread = { functions: source.functions, chunks: () => source.chunks(), tid: meta.tid, name: meta.threadName };
-  return writeProcessTrace([thread], { pid: meta.pid, name: meta.processName }, endMs, sink);
+  return writeProcessTrace([thread], { pid: meta.pid, name: meta.processName, ...extra }, endMs, sink);
 }
 
 /**
@@ -112,8 +124,12 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
   const stackWakers: number[] = [];
   const wakes = new WakeArrows(head, arrowIds);
   let waker = 0;
+  const maxDepth = Math.min(proc.filters?.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
+  const minNs = Math.round((proc.filters?.minDurationUs ?? 0) * 1000);
+  const written = new GrowableCounts();
   let tooDeep = 0;
-  let tooDeepAt = 0;
+  let tooShort = 0;
+  let firstLeftOut = -1;
   const slice = (endNs: number, endMark: number, unfinished: boolean): void => {
     const depth = stackIds.length;
     const id = stackIds.pop()!;
@@ -121,8 +137,11 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
     const mark = stackMarks.pop()!;
     const index = stackIndexes.pop()!;
     const wokenBy = stackWakers.pop()!;
-    if (depth > MAX_DEPTH) {
-      if (tooDeep++ === 0) tooDeepAt = startNs;
+    const tooLong = depth > maxDepth;
+    if (tooLong || (!unfinished && endNs - startNs < minNs)) {
+      if (tooLong) tooDeep++;
+      else tooShort++;
+      if (firstLeftOut < 0) firstLeftOut = startNs;
       return;
     }
     let text = `,\n{"ph":"X",${head},"ts":${nsToMicros(startNs)},"dur":${nsToMicros(Math.max(endNs, startNs) - startNs)},${fragment(id)}`;
@@ -142,7 +161,8 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
       }
       // In from the instance's previous slice if one was written; out to its next one if it
       // suspended (an instance that never resumes leaves a dangling arrow, which viewers drop).
-      const flowIn = index > 0;
+      const flowIn = written.get(co) > 0;
+      written.next(co);
       const flowOut = !unfinished && (endMark & KIND_MASK) !== Ended.Return && (endMark & KIND_MASK) !== Ended.Throw && endMark !== 0;
       if (flowIn || flowOut) text += `,"bind_id":${bindBase + co}${flowIn ? ',"flow_in":true' : ''}${flowOut ? ',"flow_out":true' : ''}`;
       text += '}';
@@ -176,9 +196,13 @@ function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta,
   }
   const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0)); // endMs is on the process's clock
   while (stackIds.length > 0) slice(endNs, 0, true);
-  if (tooDeep > 0) {
-    const note = `${tooDeep} slices nested deeper than ${MAX_DEPTH} levels are left out (Perfetto shows no more)`;
-    out.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(tooDeepAt)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
+  if (tooDeep + tooShort > 0) {
+    const reasons = [
+      ...(tooDeep > 0 ? [`${tooDeep} nested deeper than ${maxDepth} levels${maxDepth === MAX_DEPTH ? ' (Perfetto shows no more)' : ''}`] : []),
+      ...(tooShort > 0 ? [`${tooShort} shorter than ${proc.filters?.minDurationUs} us`] : []),
+    ];
+    const note = `slices left out: ${reasons.join('; ')}`;
+    out.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(firstLeftOut)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
     events++;
   }
   return events;
@@ -193,9 +217,12 @@ function bindBaseOf(threadIndex: number): number {
   return threadIndex === 0 ? 0 : 2 ** 40 + threadIndex * 2 ** 30;
 }
 
-/** Per instance, the slices written so far: a slice's index within its instance. */
+/** A count per instance: slices seen (a slice's index within its instance), or written. */
 class GrowableCounts {
   private counts = new Int32Array(1024);
+  get(co: number): number {
+    return co < this.counts.length ? this.counts[co] : 0;
+  }
   next(co: number): number {
     if (co >= this.counts.length) {
       const grown = new Int32Array(Math.max(co + 1, this.counts.length * 2));

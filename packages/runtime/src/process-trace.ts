@@ -17,7 +17,7 @@ import { CHUNK_EVENTS } from './recorder';
 import { installRecorder } from './registry';
 import { clock } from './clock';
 import { onEveryExit } from './exit-hooks';
-import { writeProcessTrace } from './chrome-json';
+import { writeProcessTrace, type WriteFilters } from './chrome-json';
 import { WakeTracker } from './wakeups';
 
 const ARENA_KEY = 'panopticon.arena';
@@ -31,6 +31,8 @@ export interface ProcessTraceOptions {
   /** Worker names are files relative to this. */
   cwd: string;
   wakeups?: boolean;
+  /** Run-time filters for what is written. */
+  filters?: WriteFilters;
   /** Called once the part is written (or could not be). */
   onWritten?: (events: number) => void;
 }
@@ -78,7 +80,7 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
     try {
       events = writeProcessTrace(
         threads,
-        { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: clock.timeOrigin - options.epochMs },
+        { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: clock.timeOrigin - options.epochMs, filters: options.filters },
         clock.now(),
         (text) => writeSync(fd, text),
       );

@@ -54,6 +54,9 @@ export class Recorder {
   private marks: Int32Array;
   private cursor = 0;
   private readonly full: EventChunk[] = [];
+  /** Flight recorder: the newest events kept (0: all), and the chunks dropped for it. */
+  private ringEvents = 0;
+  private droppedChunks = 0;
   /** Chunks given back by clear(), reused before any new one is allocated. */
   private readonly spare: EventChunk[] = [];
   private instanceFunction = new Int32Array(INITIAL_INSTANCES);
@@ -273,7 +276,35 @@ export class Recorder {
 
   /** Everything recorded so far, oldest first. The last chunk is a view of the live arrays. */
   chunks(): EventChunk[] {
-    return [...this.full, { codes: this.codes, times: this.times, marks: this.marks, length: this.cursor }];
+    const all = [...this.full, { codes: this.codes, times: this.times, marks: this.marks, length: this.cursor }];
+    if (this.ringEvents === 0) return all;
+    // Flight recorder: exactly the newest ringEvents events.
+    let extra = all.reduce((n, c) => n + c.length, 0) - this.ringEvents;
+    while (extra > 0 && all.length > 0) {
+      const first = all[0];
+      if (first.length <= extra) {
+        extra -= first.length;
+        all.shift();
+      } else {
+        all[0] = { codes: first.codes.subarray(extra), times: first.times.subarray(extra), marks: first.marks.subarray(extra), length: first.length - extra };
+        extra = 0;
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Flight-recorder mode: keep only the newest `events` events (0: keep everything). Older chunks
+   * are reused as new ones fill, so memory stays bounded however long the program runs.
+   */
+  keepNewest(events: number): void {
+    this.ringEvents = Math.max(0, Math.floor(events));
+  }
+
+  /** Events recorded but no longer kept (flight-recorder mode), since the last clear(). */
+  get droppedEvents(): number {
+    if (this.ringEvents === 0) return 0;
+    return Math.max(0, this.droppedChunks * CHUNK_EVENTS + this.full.length * CHUNK_EVENTS + this.cursor - this.ringEvents);
   }
 
   get eventCount(): number {
@@ -282,6 +313,7 @@ export class Recorder {
 
   /** Drops recorded events (function ids and instance numbers stay valid). */
   clear(): void {
+    this.droppedChunks = 0;
     for (const chunk of this.full) {
       chunk.marks.fill(0);
       this.spare.push(chunk);
@@ -298,6 +330,12 @@ export class Recorder {
    */
   private nextChunk(): void {
     this.full.push({ codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS });
+    if (this.ringEvents > 0 && (this.full.length - 1) * CHUNK_EVENTS >= this.ringEvents) {
+      const oldest = this.full.shift()!; // the rest still hold the newest ringEvents
+      oldest.marks.fill(0);
+      this.spare.push(oldest);
+      this.droppedChunks++;
+    }
     ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop() ?? this.storage.newChunk(CHUNK_EVENTS));
     this.cursor = 0;
   }

@@ -3,7 +3,7 @@
 import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { clock } from './clock';
-import { writeChromeTrace, type TraceMeta, type TraceSource } from './chrome-json';
+import { writeChromeTrace, type ProcessMeta, type TraceMeta, type TraceSource } from './chrome-json';
 
 export function defaultMeta(): TraceMeta {
   return {
@@ -15,12 +15,12 @@ export function defaultMeta(): TraceMeta {
 }
 
 /** Writes `source` to `path` as Chrome JSON; returns the number of events written. */
-export function writeTraceFile(path: string, source: TraceSource, meta: TraceMeta = defaultMeta(), endMs = clock.now()): number {
+export function writeTraceFile(path: string, source: TraceSource, meta: TraceMeta = defaultMeta(), endMs = clock.now(), extra: Pick<ProcessMeta, 'filters' | 'droppedEvents'> = {}): number {
   const fd = openSync(path, 'w');
   try {
     return writeChromeTrace(source, meta, endMs, (text) => {
       writeSync(fd, text);
-    });
+    }, extra);
   } finally {
     closeSync(fd);
   }

@@ -1,0 +1,79 @@
+// @panopticon/runtime/auto: loaded by builds instrumented with the plugin's `runtime: 'auto'`
+// option (and by `panopticon-instrument` output), which run under plain node. It installs this
+// thread's recorder, idle, and lets the environment switch it on:
+//
+//   PANOPTICON_OUTPUT=trace.json     record from the start, write the trace there at exit
+//   PANOPTICON_SIGNAL=SIGUSR2        each signal starts or stops recording; each stop writes
+//                                    panopticon-<pid>-<time>.json (in PANOPTICON_DIR or the cwd)
+//   PANOPTICON_BUFFER=N              flight recorder: record all the time, keep the newest N
+//                                    events; the signal writes them out (and recording goes on)
+//   PANOPTICON_MAX_DEPTH=D, PANOPTICON_MIN_DURATION=US   run-time filters for what is written
+//
+// With none of them set, nothing is recorded or written, and the hooks cost a load and a branch.
+import { join } from 'node:path';
+import { installRecorder } from './registry';
+import { onEveryExit } from './exit-hooks';
+import { writeTraceFile, defaultMeta } from './trace-file';
+import type { Recorder } from './recorder';
+import type { WriteFilters } from './chrome-json';
+
+const env = process.env;
+
+function numberFrom(name: string): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) {
+    process.stderr.write(`panopticon: ignoring ${name}=${text}: not a number >= 0\n`);
+    return undefined;
+  }
+  return value;
+}
+
+const recorder = installRecorder();
+const filters: WriteFilters = { maxDepth: numberFrom('PANOPTICON_MAX_DEPTH'), minDurationUs: numberFrom('PANOPTICON_MIN_DURATION') };
+const buffer = numberFrom('PANOPTICON_BUFFER') ?? 0;
+if (buffer > 0) recorder.keepNewest(buffer);
+
+/** Writes what the recorder holds; says where on stderr. Never throws (it runs in handlers). */
+function save(rec: Recorder, path: string): void {
+  try {
+    const droppedEvents = rec.droppedEvents;
+    const events = writeTraceFile(path, rec, defaultMeta(), undefined, { filters, droppedEvents });
+    const dropped = droppedEvents > 0 ? `, ${droppedEvents} older events dropped (the flight recorder keeps the newest ${buffer})` : '';
+    process.stderr.write(`panopticon: wrote ${events} events to ${path}${dropped} (open it at https://ui.perfetto.dev)\n`);
+  } catch (error) {
+    process.stderr.write(`panopticon: could not write ${path}: ${(error as Error).message}\n`);
+  }
+}
+
+function snapshotPath(): string {
+  const time = new Date().toISOString().replace(/[:.]/g, '-');
+  return join(env.PANOPTICON_DIR || process.cwd(), `panopticon-${process.pid}-${time}.json`);
+}
+
+const output = env.PANOPTICON_OUTPUT;
+if (output) {
+  recorder.start();
+  onEveryExit(() => save(recorder, output));
+}
+
+const signal = env.PANOPTICON_SIGNAL;
+if (signal) {
+  if (buffer > 0) recorder.start();
+  try {
+    process.on(signal as NodeJS.Signals, () => {
+      if (buffer > 0) {
+        save(recorder, snapshotPath()); // the flight recorder goes on recording
+      } else if (recorder.recording) {
+        recorder.stop();
+        save(recorder, snapshotPath());
+        recorder.clear();
+      } else {
+        recorder.start();
+      }
+    });
+  } catch (error) {
+    process.stderr.write(`panopticon: cannot listen for PANOPTICON_SIGNAL=${signal}: ${(error as Error).message}\n`);
+  }
+}
