@@ -98,8 +98,11 @@ class ModuleInstrumenter {
 
   insertHeader(program: NodePath<t.Program>): void {
     const header = this.babel.template.statements.ast(headerSource(this.names, this.file, this.table, this.autoRuntime));
-    // An ES module has no require(): it imports the runtime before its body runs.
-    if (this.autoRuntime && program.node.sourceType === 'module') header.unshift(this.t.importDeclaration([], this.t.stringLiteral(AUTO_RUNTIME)));
+    // An ES module has no require(): it imports the runtime before its body runs. Only a file with
+    // module syntax of its own counts (Babel parses everything as a module by default, and an
+    // import added to CommonJS code would turn it into an ES module).
+    const hasModuleSyntax = program.node.body.some((s) => s.type === 'ImportDeclaration' || s.type.startsWith('Export'));
+    if (this.autoRuntime && program.node.sourceType === 'module' && hasModuleSyntax) header.unshift(this.t.importDeclaration([], this.t.stringLiteral(AUTO_RUNTIME)));
     program.node.body.unshift(...header);
   }
 
