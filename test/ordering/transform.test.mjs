@@ -45,6 +45,15 @@ const isHookCall = (node) =>
 /** `R().suspendAwait(co, x)` and the like are identities of their last argument. */
 const unwrap = (node) => (isHookCall(node) && node.arguments.length === 2 ? unwrap(node.arguments[1]) : node);
 const at = (node) => `${node.loc.start.line}:${node.loc.start.column}`;
+/**
+ * The `return` the instrumenter makes of an arrow's expression body: it has no location of its
+ * own, or (so coverage tools count the same statements) the location of the expression it returns.
+ */
+const isMadeReturn = (path) => {
+  if (!path.node.loc) return true;
+  const fn = path.getFunctionParent();
+  return fn?.node.type === 'ArrowFunctionExpression' && fn.node.body.start === path.node.start; // the block was made with it
+};
 
 /** What the rewrite must keep: counts of the syntax that schedules work, and each function's kind. */
 function summary(ast) {
@@ -69,7 +78,7 @@ function summary(ast) {
     },
     ReturnStatement(p) {
       const fn = p.getFunctionParent();
-      if (!p.node.loc || !fn?.node.async) return;
+      if (isMadeReturn(p) || !fn?.node.async) return;
       const argument = unwrap(p.node.argument);
       s.returns.set(at(p.node), argument ? argument.type : 'none');
     },
@@ -81,7 +90,7 @@ function summary(ast) {
     },
     ReturnStatement(p) {
       const fn = p.getFunctionParent();
-      if (!p.node.loc && fn?.node.async && fn.node.type === 'ArrowFunctionExpression' && fn.node.loc) s.returns.set(`arrow ${at(fn.node)}`, unwrap(p.node.argument).type);
+      if (isMadeReturn(p) && fn?.node.async && fn.node.type === 'ArrowFunctionExpression' && fn.node.loc) s.returns.set(`arrow ${at(fn.node)}`, unwrap(p.node.argument).type);
     },
   });
   return s;
