@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+'use strict';
+require('../dist/instrument/main.js').main(process.argv.slice(2));
