@@ -52,16 +52,17 @@ test('a tree is mirrored, runs with node like its source, and a second run rebui
 
 test('single files go to OUTDIR by name; a syntax error names file:line:col, skips that file, and the run ends 1', () => {
   const dir = copyFixture('broken');
-  const result = runInstrument(['bad.ts', 'good.js', 'data.txt', '-d', 'out'], dir);
+  const result = runInstrument(['bad.ts', 'good.js', 'data.txt', 'view.tsx', '-d', 'out'], dir);
   assert.equal(result.status, 1);
   assert.match(result.stderr, /^bad\.ts:4:24\nconst x: number = \(1 \+ ;\n {23}\^\n\nSyntaxError: Unexpected token\n/m);
-  assert.match(result.stderr, /panopticon-instrument: 1 instrumented, 1 copied, 0 unchanged, 1 failed -> out\n$/);
-  assert.deepEqual(listFiles(join(dir, 'out')), ['.panopticon-instrument.json', 'data.txt', 'good.js', 'good.js.map']);
+  assert.match(result.stderr, /panopticon-instrument: 2 instrumented, 1 copied, 0 unchanged, 1 failed -> out\n$/);
+  assert.deepEqual(listFiles(join(dir, 'out')), ['.panopticon-instrument.json', 'data.txt', 'good.js', 'good.js.map', 'view.js', 'view.js.map']);
+  assert.match(readFileSync(join(dir, 'out', 'view.js'), 'utf8'), /from "react\/jsx-runtime"/);
   assert.equal(runNode(['out/good.js'], { cwd: dir, env: cleanEnv() }).stdout, 'fine\n');
   // The failed file is tried again next time, and still fails.
-  const again = runInstrument(['bad.ts', 'good.js', 'data.txt', '-d', 'out'], dir);
+  const again = runInstrument(['bad.ts', 'good.js', 'data.txt', 'view.tsx', '-d', 'out'], dir);
   assert.equal(again.status, 1);
-  assert.match(again.stderr, /0 instrumented, 0 copied, 2 unchanged, 1 failed/);
+  assert.match(again.stderr, /0 instrumented, 0 copied, 3 unchanged, 1 failed/);
 });
 
 test('usage errors: clear messages and exit code 2', () => {

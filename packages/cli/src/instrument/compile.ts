@@ -59,7 +59,6 @@ export function compile(source: string, filename: string, sourceFileName: string
   }
   if (settings.toCommonJS) plugins.push([commonjs, { importInterop: 'babel' }]);
   if (settings.alwaysStrict) plugins.push(useStrictPlugin);
-  const ext = filename.slice(filename.lastIndexOf('.'));
   const result = babel.transformSync(source, {
     filename,
     cwd: plugin.cwd,
@@ -79,8 +78,6 @@ export function compile(source: string, filename: string, sourceFileName: string
           allowDeclareFields: true,
           onlyRemoveTypeImports: settings.onlyRemoveTypeImports,
           rewriteImportExtensions: settings.rewriteImportExtensions,
-          isTSX: ext === '.tsx',
-          allExtensions: false,
         }]]
       : [],
   });
