@@ -1,7 +1,7 @@
 // Command-line parsing for `panopticon`: options up to the script (or up to `--`, after which
 // comes a whole command), everything after it belongs to the program; or `merge` and its inputs.
 // util.parseArgs does the checking; this file only finds where the program starts.
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export interface CliArgs {
   output?: string;
@@ -12,6 +12,10 @@ export interface CliArgs {
   command?: string[];
   /** `merge INPUT...`: traces to merge into the output. */
   merge?: string[];
+  /** `summary TRACE`: print a report of a trace. */
+  summary?: { trace: string; top: number; json: boolean };
+  /** `view TRACE`: serve a trace to Perfetto UI. */
+  view?: { trace: string; keep: boolean; open: boolean };
   includeNodeModules: boolean;
   wakeups: boolean;
   /** Run-time filters (see the runtime's WriteFilters). */
@@ -64,6 +68,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const values = parseOptions(argv.slice(0, split));
   const rest = argv.slice(dashes ? split + 1 : split);
   if (!dashes && rest[0] === 'merge') return parseMerge(values, rest.slice(1));
+  if (!dashes && (rest[0] === 'summary' || rest[0] === 'view')) return parseReading(values, rest[0], rest.slice(1));
   const code = values.eval ?? values.command;
   if (values.eval !== undefined && values.command !== undefined) throw new UsageError('give the code once, with -e or -c');
   if (dashes && code !== undefined) throw new UsageError('give code (-e) or a command (-- COMMAND), not both');
@@ -127,6 +132,30 @@ function parseMerge(before: Values, args: string[]): CliArgs {
   return { ...common(before), output: values.output ?? before.output, help, scriptArgs: [], merge: positionals };
 }
 
+/** `summary TRACE [--top N] [--json]`, `view TRACE [--keep] [--no-open]`: one trace, read. */
+function parseReading(before: Values, command: 'summary' | 'view', args: string[]): CliArgs {
+  const options: ParseArgsConfig['options'] = {
+    help: OPTIONS.help,
+    ...(command === 'summary' ? { top: { type: 'string' }, json: { type: 'boolean' } } : { keep: { type: 'boolean' }, 'no-open': { type: 'boolean' } }),
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message}`);
+  }
+  const values = parsed.values as { help?: boolean; top?: string; json?: boolean; keep?: boolean; 'no-open'?: boolean };
+  const misplaced = Object.keys(before).filter((k) => k !== 'help');
+  if (misplaced.length > 0) throw new UsageError(`${command}: --${misplaced[0]} is an option for tracing`);
+  const help = (values.help ?? false) || (before.help ?? false);
+  const base = { ...common(before), help, scriptArgs: [] };
+  if (help) return base;
+  if (parsed.positionals.length !== 1) throw new UsageError(`${command}: give one trace file`);
+  const trace = parsed.positionals[0];
+  if (command === 'view') return { ...base, view: { trace, keep: values.keep ?? false, open: !(values['no-open'] ?? false) } };
+  return { ...base, summary: { trace, top: count(values.top, '--top', 1) ?? 10, json: values.json ?? false } };
+}
+
 export const USAGE = `Usage:
   panopticon [options] SCRIPT [ARGS...]     run a .js/.mjs/.cjs/.ts/.mts/.cts/.tsx file traced
   panopticon [options] -e CODE [ARGS...]    run a snippet traced, like node -e (alias -c)
@@ -134,6 +163,12 @@ export const USAGE = `Usage:
                                             script): every Node process it starts is traced
   panopticon merge TRACE... [-o FILE]       merge traces recorded separately into one; each
                                             keeps its own processes
+  panopticon summary TRACE [--top N] [--json]
+                                            print the top functions (self and total time),
+                                            coroutine instances, processes and threads
+  panopticon view TRACE [--keep] [--no-open]
+                                            open a trace in Perfetto UI (served once from
+                                            127.0.0.1:9001; --keep serves until Ctrl-C)
 
 Every Node process the program starts (child_process, npm scripts, shells) and every worker
 thread is traced too; all of them end up in one trace, one process per OS process.

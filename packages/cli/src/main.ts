@@ -12,6 +12,8 @@ import { fileFilter } from './filter';
 import { transformFile } from './transform';
 import { createSessionDir, finishSession, removeSessionDir, tracedEnv } from './session';
 import { mergeTraceFiles } from './merge';
+import { summaryCommand } from './summary/command';
+import { viewCommand } from './view';
 
 export const DEFAULT_OUTPUT = 'panopticon-trace.json';
 
@@ -43,6 +45,11 @@ export function main(argv: string[]): void {
     return;
   }
   if (args.merge !== undefined) return mergeCommand(args.merge, args.output);
+  if (args.summary !== undefined) {
+    void summaryCommand(args.summary);
+    return;
+  }
+  if (args.view !== undefined) return viewCommand(args.view);
   if (args.code === undefined && args.script === undefined && args.command === undefined) fail(`no script given\n${USAGE}`);
 
   const cwd = process.cwd();

@@ -1,0 +1,73 @@
+// Where the summary's slices come from. A source reads one file and hands its records to a
+// SliceSink, in the order it declares; openSources() sniffs the file and lists the sources to try,
+// best first (a source that finds the file is not what it reads throws FallBack: the next one is
+// tried with a fresh sink). A Perfetto protobuf source belongs here when there is a decoder.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readTraceEvents } from '../trace-reader';
+import { chromeEvent, type SliceSink } from './events';
+import { NotLineFormatted, readEventsFromEnd } from './reverse-lines';
+import { OrderError } from './thread-stack';
+
+export interface SourceRead {
+  /** The file was cut off mid-write: its incomplete last event is left out. */
+  truncated: boolean;
+}
+
+export interface EventSource {
+  /** What it reads, for messages. */
+  readonly description: string;
+  /**
+   * 'parents-first': each thread's slices come last-ended first, so they can be nested as they
+   * come, in memory bounded by the depth; 'any': the sink must sort them (memory per slice).
+   */
+  readonly order: 'parents-first' | 'any';
+  /** `restart()`: forget what was given so far, the source starts over. */
+  read(sink: SliceSink, restart: () => void): SourceRead;
+}
+
+/** Thrown by a source that cannot read this file after all: try the next one. */
+export function isFallBack(error: unknown): boolean {
+  return error instanceof NotLineFormatted || error instanceof OrderError;
+}
+
+export class UnreadableTrace extends Error {}
+
+/** A one-event-per-line JSON array read backwards: streaming with bounded memory. */
+function reverseJson(path: string): EventSource {
+  return {
+    description: 'Chrome JSON, one event per line',
+    order: 'parents-first',
+    read: (sink) => readEventsFromEnd(path, (event) => chromeEvent(event, sink)),
+  };
+}
+
+/** Any Chrome JSON, front to back (trace-reader: line by line, else the whole file). */
+function forwardJson(path: string): EventSource {
+  return {
+    description: 'Chrome JSON',
+    order: 'any',
+    read: (sink, restart) => readTraceEvents(path, { event: (event) => chromeEvent(event, sink), restart }),
+  };
+}
+
+function head(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, null));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The sources that may read `path` (an uncompressed file), best first. */
+export function sourcesFor(path: string): EventSource[] {
+  const bytes = head(path);
+  if (bytes.length === 0) throw new UnreadableTrace('the file is empty');
+  // Perfetto's protobuf starts with field 1 of Trace (a packet): 0x0a
+  if (bytes[0] === 0x0a) throw new UnreadableTrace('this is a Perfetto protobuf trace: summary reads Chrome JSON (.json, .json.gz) for now');
+  const start = bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('[')) return [reverseJson(path), forwardJson(path)];
+  if (start.startsWith('{')) return [forwardJson(path)];
+  throw new UnreadableTrace('not a trace: Chrome JSON begins with [ or {');
+}
