@@ -14,6 +14,13 @@ export { VERSION } from './version';
 export { traceProcessThread, type ProcessTraceOptions } from './process-trace';
 export { writeProcessTrace, type ProcessMeta, type ThreadSource } from './chrome-json';
 export { Arena, type ArenaBuffers, type ThreadData } from './arena';
+export { formatOfPath, parseFormat, FORMATS, type TraceFormat } from './perfetto/formats';
+export { writePerfettoProcess } from './perfetto/process-writer';
+export { writeProcessFile } from './perfetto/output';
+export { GzipMembers } from './perfetto/gzip';
+export { PerfettoWriter, Sequence, EventType, FIXED_ANNOTATIONS, annotateBool, annotateDouble, annotateInt, annotateString, annotateUint } from './perfetto/writer';
+export { ByteWriter } from './perfetto/bytes';
+export { ThreadSlices, FlowMode } from './perfetto/thread-slices';
 
 export interface TraceToFileOptions {
   /** Where the trace goes. */

@@ -1,9 +1,11 @@
 // Writing a trace file from Node, synchronously: it runs inside 'exit' listeners and signal
 // handlers, where nothing asynchronous gets to finish.
-import { closeSync, existsSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { clock } from './clock';
-import { writeChromeTrace, type ProcessMeta, type TraceMeta, type TraceSource } from './chrome-json';
+import type { ProcessMeta, TraceMeta, TraceSource } from './chrome-json';
+import { formatOfPath, type TraceFormat } from './perfetto/formats';
+import { writeProcessFile } from './perfetto/output';
 
 export function defaultMeta(): TraceMeta {
   return {
@@ -14,16 +16,20 @@ export function defaultMeta(): TraceMeta {
   };
 }
 
-/** Writes `source` to `path` as Chrome JSON; returns the number of events written. */
-export function writeTraceFile(path: string, source: TraceSource, meta: TraceMeta = defaultMeta(), endMs = clock.now(), extra: Pick<ProcessMeta, 'filters' | 'droppedEvents'> = {}): number {
-  const fd = openSync(path, 'w');
-  try {
-    return writeChromeTrace(source, meta, endMs, (text) => {
-      writeSync(fd, text);
-    }, extra);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Writes `source` to `path` in the format its extension names (Chrome JSON, `.json.gz`, or
+ * `.pftrace` protobuf; see perfetto/formats.ts) or `format`; returns the number of events written.
+ */
+export function writeTraceFile(
+  path: string,
+  source: TraceSource,
+  meta: TraceMeta = defaultMeta(),
+  endMs = clock.now(),
+  extra: Pick<ProcessMeta, 'filters' | 'droppedEvents'> = {},
+  format: TraceFormat = formatOfPath(path),
+): number {
+  const thread = { functions: source.functions, chunks: () => source.chunks(), tid: meta.tid, name: meta.threadName };
+  return writeProcessFile(path, format, [thread], { pid: meta.pid, name: meta.processName, ...extra }, endMs);
 }
 
 /**
