@@ -2,9 +2,12 @@
 // comes a whole command), everything after it belongs to the program; or `merge` and its inputs.
 // util.parseArgs does the checking; this file only finds where the program starts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseFormat, type TraceFormat } from '@panopticon/runtime';
 
 export interface CliArgs {
   output?: string;
+  /** `--format`: the output's format whatever its extension (otherwise the extension says). */
+  format?: TraceFormat;
   code?: string;
   script?: string;
   scriptArgs: string[];
@@ -29,6 +32,7 @@ export interface CliArgs {
 
 const OPTIONS = {
   output: { type: 'string', short: 'o' },
+  format: { type: 'string' },
   eval: { type: 'string', short: 'e' },
   command: { type: 'string', short: 'c' },
   'include-node-modules': { type: 'boolean' },
@@ -44,7 +48,7 @@ const OPTIONS = {
 export class UsageError extends Error {}
 
 /** Options that take a value as the next argument (when not written --opt=value). */
-const TAKES_VALUE = new Set(['-o', '--output', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration']);
+const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration']);
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let split = argv.length;
@@ -95,6 +99,7 @@ function parseOptions(args: string[]) {
 function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
   return {
     output: values.output,
+    format: formatOption(values.format),
     includeNodeModules: values['include-node-modules'] ?? false,
     wakeups: values.wakeups ?? false,
     maxDepth: count(values['max-depth'], '--max-depth', 1),
@@ -114,12 +119,19 @@ function count(text: string | undefined, flag: string, min: number): number | un
   return value;
 }
 
+function formatOption(text: string | undefined): TraceFormat | undefined {
+  if (text === undefined) return undefined;
+  const format = parseFormat(text);
+  if (format === undefined) throw new UsageError(`--format takes json, json.gz or pftrace, not ${JSON.stringify(text)}`);
+  return format;
+}
+
 /** `merge INPUT... [-o OUT]`: -o may come before `merge` or among the inputs, once. */
 function parseMerge(before: Values, args: string[]): CliArgs {
   let values;
   let positionals;
   try {
-    ({ values, positionals } = parseArgs({ args, options: { output: OPTIONS.output, help: OPTIONS.help }, strict: true, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({ args, options: { output: OPTIONS.output, format: OPTIONS.format, help: OPTIONS.help }, strict: true, allowPositionals: true }));
   } catch (error) {
     throw new UsageError(`merge: ${(error as Error).message}`);
   }
@@ -129,7 +141,8 @@ function parseMerge(before: Values, args: string[]): CliArgs {
   if (misplaced.length > 0) throw new UsageError(`merge: --${misplaced[0]} is an option for tracing, not for merging`);
   const help = (values.help ?? false) || (before.help ?? false);
   if (positionals.length === 0 && !help) throw new UsageError('merge: no trace files given');
-  return { ...common(before), output: values.output ?? before.output, help, scriptArgs: [], merge: positionals };
+  const format = formatOption(values.format) ?? formatOption(before.format);
+  return { ...common(before), output: values.output ?? before.output, format, help, scriptArgs: [], merge: positionals };
 }
 
 /** `summary TRACE [--top N] [--json]`, `view TRACE [--keep] [--no-open]`: one trace, read. */
@@ -174,7 +187,10 @@ Every Node process the program starts (child_process, npm scripts, shells) and e
 thread is traced too; all of them end up in one trace, one process per OS process.
 
 Options:
-  -o, --output FILE         where to write the trace (default: panopticon-trace.json)
+  -o, --output FILE         where to write the trace (default: panopticon-trace.json); the
+                            extension picks the format: .json, .json.gz, .pftrace
+  --format FORMAT           json, json.gz (gzipped JSON) or pftrace (Perfetto protobuf,
+                            several times smaller), whatever the output's extension
   --include-node-modules    instrument files under node_modules too
   --include GLOB            instrument only files matching GLOB (repeatable; relative to cwd)
   --exclude GLOB            do not instrument files matching GLOB (repeatable)
@@ -186,4 +202,4 @@ Options:
   -h, --help                show this help
   -v, --version             show the version
 
-The trace is Chrome Trace Event JSON: open it at https://ui.perfetto.dev ("Open trace file").`;
+Every format opens at https://ui.perfetto.dev ("Open trace file"); JSON in chrome://tracing too.`;

@@ -12,6 +12,8 @@ import { fileFilter } from './filter';
 import { transformFile } from './transform';
 import { createSessionDir, finishSession, removeSessionDir, tracedEnv } from './session';
 import { mergeTraceFiles } from './merge';
+import { outputFormat, writeInFormat } from './output-format';
+import type { TraceFormat } from '@panopticon/runtime';
 import { summaryCommand } from './summary/command';
 import { viewCommand } from './view';
 
@@ -44,7 +46,7 @@ export function main(argv: string[]): void {
     process.stdout.write(version() + '\n');
     return;
   }
-  if (args.merge !== undefined) return mergeCommand(args.merge, args.output);
+  if (args.merge !== undefined) return mergeCommand(args.merge, args.output, args.format);
   if (args.summary !== undefined) {
     void summaryCommand(args.summary);
     return;
@@ -84,7 +86,7 @@ export function main(argv: string[]): void {
   options.sessionDir = createSessionDir();
   run(file, fileArgs, tracedEnv(process.env, options), options.sessionDir, (forced) => {
     if (forced) removeSessionDir(options.sessionDir);
-    else report(options.sessionDir, output, cwd);
+    else report(options.sessionDir, output, cwd, outputFormat(output, args.format));
   });
 }
 
@@ -104,10 +106,10 @@ function closingLine(events: number, processes: number, output: string): string 
 }
 
 /** Merges the parts, then the warnings and the closing line: after anything node printed last. */
-function report(sessionDir: string, output: string, cwd: string): void {
+function report(sessionDir: string, output: string, cwd: string, format: TraceFormat): void {
   let end: ReturnType<typeof finishSession>;
   try {
-    end = finishSession(sessionDir, output, cwd);
+    end = writeInFormat(output, format, (path) => finishSession(sessionDir, path, cwd), (e) => e.merged !== undefined);
   } catch (error) {
     // the program's own ending still passes through (a full disk is no reason to change it)
     process.stderr.write(`panopticon: could not write the trace to ${output}: ${(error as Error).message}\n`);
@@ -123,7 +125,7 @@ function report(sessionDir: string, output: string, cwd: string): void {
 }
 
 /** `panopticon merge A B ... -o OUT` */
-function mergeCommand(inputs: string[], given: string | undefined): void {
+function mergeCommand(inputs: string[], given: string | undefined, format: TraceFormat | undefined): void {
   const cwd = process.cwd();
   const paths = inputs.map((input) => resolve(cwd, input));
   paths.forEach((path, i) => {
@@ -132,7 +134,7 @@ function mergeCommand(inputs: string[], given: string | undefined): void {
   const output = writableOutput(cwd, given);
   let merged: ReturnType<typeof mergeTraceFiles>;
   try {
-    merged = mergeTraceFiles(paths.map((path) => ({ path })), output);
+    merged = writeInFormat(output, outputFormat(output, format), (path) => mergeTraceFiles(paths.map((p) => ({ path: p })), path), () => true);
   } catch (error) {
     fail(`merge: could not write ${output}: ${(error as Error).message}`, 1);
   }

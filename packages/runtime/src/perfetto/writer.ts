@@ -89,7 +89,7 @@ export class PerfettoWriter {
   }
 
   /** A thread's track and its packet sequence, its timestamps starting from `startNs`. */
-  thread(parent: number, pid: number, tid: number, name: string, startNs: number): Sequence {
+  thread(parent: number, pid: number, tid: number, name: string | undefined, startNs: number): Sequence {
     const uuid = this.nextUuid++;
     const seq = new Sequence(this, this.nextSequence++, uuid, startNs);
     const w = this.w;
@@ -100,7 +100,7 @@ export class PerfettoWriter {
     w.lenField(4, message((d) => {
       d.varintField(1, pid);
       d.varintField(2, tid);
-      d.stringField(5, name);
+      if (name !== undefined) d.stringField(5, name);
     }));
     w.close(descriptor);
     w.varintField(P_SEQUENCE_ID, seq.id);
