@@ -13,7 +13,7 @@ import type { EventChunk } from './recorder';
 import type { FunctionTable } from './function-table';
 import { msToNs, nsToMicros } from './format';
 import { ENDED_NAMES, RESUMED_NAMES } from './coroutine-kinds';
-import { flowBaseOf, visitSlices, type Slice, type WriteFilters } from './slices';
+import { flowBaseOf, SliceExtractor, type Slice, type WriteFilters } from './slices';
 
 export { MAX_DEPTH, type WriteFilters } from './slices';
 
@@ -63,23 +63,14 @@ export interface ThreadSource extends TraceSource {
  * are closed there and get `"unfinished": true` in their args. Returns the number of events.
  */
 export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, endMs: number, sink: Sink): number {
-  const out = new BufferedSink(sink);
-  const pidHead = `"pid":${proc.pid}`;
-  const ppid = proc.ppid !== undefined ? `,"ppid":${proc.ppid}` : '';
-  const dropped = proc.droppedEvents ? `,"dropped_events":${proc.droppedEvents}` : '';
-  out.push(`[{"ph":"M","name":"process_name",${pidHead},"ts":0,"args":{"name":${JSON.stringify(proc.name)}${ppid}${dropped}}}`);
-  let events = 1;
-  if (proc.ppid !== undefined) {
-    out.push(`,\n{"ph":"M","name":"process_labels",${pidHead},"ts":0,"args":{"labels":"parent pid ${proc.ppid}"}}`);
-    events++;
+  const stream = new ChromeJsonStream(proc, sink);
+  const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0)); // endMs is on the process's clock
+  for (const source of threads) {
+    const thread = stream.thread(source.tid, source.name, source.functions, source.clockOffsetMs ?? proc.clockOffsetMs ?? 0);
+    for (const chunk of source.chunks()) thread.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, 0, chunk.length);
+    thread.finish(endNs);
   }
-  const arrowIds = { next: 1 };
-  threads.forEach((thread, index) => {
-    events += writeThread(out, thread, proc, endMs, flowBaseOf(index), arrowIds);
-  });
-  out.push(']\n');
-  out.flush();
-  return events;
+  return stream.close();
 }
 
 /** The single-thread form: one recorder, named by `meta`. */
@@ -88,36 +79,90 @@ export function writeChromeTrace(source: TraceSource, meta: TraceMeta, endMs: nu
   return writeProcessTrace([thread], { pid: meta.pid, name: meta.processName, ...extra }, endMs, sink);
 }
 
-/**
- * One thread's events: its name, then its slices. Instance numbers are the thread's own, so its
- * flow ids are offset by `flowBase` to stay unique within the process.
- */
-function writeThread(out: BufferedSink, source: ThreadSource, proc: ProcessMeta, endMs: number, flowBase: number, arrowIds: { next: number }): number {
-  const head = `"pid":${proc.pid},"tid":${source.tid}`;
-  out.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(source.name)}}}`);
-  let events = 1;
-  const fragments: string[] = [];
-  const fragment = (id: number): string => fragments[id] ?? (fragments[id] = functionFragment(source.functions, id));
-  const offsetMs = source.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
-  const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0)); // endMs is on the process's clock
+const NO_MARKS = new Int32Array(0);
 
-  visitSlices(source, offsetMs, endNs, flowBase, proc.filters ?? {}, {
-    slice(s: Slice) {
-      out.push(`,\n{"ph":"X",${head},"ts":${nsToMicros(s.startNs)},"dur":${nsToMicros(s.endNs - s.startNs)},${fragment(s.id)}${coroutineArgs(s)}`);
-      events++;
-    },
-    wake(fromNs, toNs) {
-      // v1 pairs: the slices already carry their instance chain in bind_id, and an X event has one.
-      const common = `"cat":"wakeup","name":"wakes",${head},"id":${arrowIds.next++}`;
-      out.push(`,\n{"ph":"s",${common},"ts":${nsToMicros(fromNs)}},\n{"ph":"f","bp":"e",${common},"ts":${nsToMicros(toNs)}}`);
-      events += 2;
-    },
-    leftOut(atNs, note) {
-      out.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(atNs)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
-      events++;
-    },
-  });
-  return events;
+/**
+ * A process's trace written as it is recorded: the process's metadata at once, each thread's name
+ * when the thread is added, slices as they close (feed), and `]` at close(). What is on disk at any
+ * moment is a valid, if cut-off, array-form trace.
+ */
+export class ChromeJsonStream {
+  private readonly out: BufferedSink;
+  private readonly arrowIds = { next: 1 };
+  private threads = 0;
+  events = 0;
+
+  constructor(readonly proc: ProcessMeta, sink: Sink) {
+    this.out = new BufferedSink(sink);
+    const pidHead = `"pid":${proc.pid}`;
+    const ppid = proc.ppid !== undefined ? `,"ppid":${proc.ppid}` : '';
+    const dropped = proc.droppedEvents ? `,"dropped_events":${proc.droppedEvents}` : '';
+    this.push(`[{"ph":"M","name":"process_name",${pidHead},"ts":0,"args":{"name":${JSON.stringify(proc.name)}${ppid}${dropped}}}`);
+    if (proc.ppid !== undefined) this.push(`,\n{"ph":"M","name":"process_labels",${pidHead},"ts":0,"args":{"labels":"parent pid ${proc.ppid}"}}`);
+  }
+
+  /**
+   * A thread's writer. Its instance numbers are its own, so its flow ids are offset to stay unique
+   * within the process (see flowBaseOf).
+   */
+  thread(tid: number, name: string, functions: FunctionTable, offsetMs: number): ThreadJsonWriter {
+    return new ThreadJsonWriter(this, tid, name, functions, offsetMs, flowBaseOf(this.threads++), this.proc.filters ?? {}, this.arrowIds);
+  }
+
+  /** Another name for a thread already added (a worker named after it started). */
+  renameThread(tid: number, name: string): void {
+    this.push(`,\n{"ph":"M","name":"thread_name","pid":${this.proc.pid},"tid":${tid},"ts":0,"args":{"name":${JSON.stringify(name)}}}`);
+  }
+
+  push(text: string): void {
+    this.out.push(text);
+    this.events++;
+  }
+
+  /** Hands everything written so far to the sink. */
+  flush(): void {
+    this.out.flush();
+  }
+
+  /** Ends the array; returns the number of events written. */
+  close(): number {
+    this.out.push(']\n');
+    this.out.flush();
+    return this.events;
+  }
+}
+
+export class ThreadJsonWriter {
+  private readonly extractor: SliceExtractor;
+  private readonly fragments: string[] = [];
+
+  constructor(stream: ChromeJsonStream, readonly tid: number, name: string, private readonly functions: FunctionTable, offsetMs: number, flowBase: number, filters: WriteFilters, arrowIds: { next: number }) {
+    const head = `"pid":${stream.proc.pid},"tid":${tid}`;
+    stream.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(name)}}}`);
+    const fragment = (id: number): string => this.fragments[id] ?? (this.fragments[id] = functionFragment(this.functions, id));
+    this.extractor = new SliceExtractor(offsetMs, flowBase, filters, {
+      slice(s: Slice) {
+        stream.push(`,\n{"ph":"X",${head},"ts":${nsToMicros(s.startNs)},"dur":${nsToMicros(s.endNs - s.startNs)},${fragment(s.id)}${coroutineArgs(s)}`);
+      },
+      wake(fromNs, toNs) {
+        // v1 pairs: the slices already carry their instance chain in bind_id, and an X event has one.
+        const common = `"cat":"wakeup","name":"wakes",${head},"id":${arrowIds.next++}`;
+        stream.push(`,\n{"ph":"s",${common},"ts":${nsToMicros(fromNs)}}`);
+        stream.push(`,\n{"ph":"f","bp":"e",${common},"ts":${nsToMicros(toNs)}}`);
+      },
+      leftOut(atNs, note) {
+        stream.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(atNs)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
+      },
+    });
+  }
+
+  feed(codes: Int32Array, times: Float64Array, marks: Int32Array, from: number, to: number): void {
+    this.extractor.feed(codes, times, marks, from, to);
+  }
+
+  finish(endNs: number): void {
+    this.extractor.finish(endNs);
+  }
 }
 
 /** The rest of a slice's args (after file, line, col), its flow fields, and the closing braces. */

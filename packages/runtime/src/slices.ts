@@ -55,36 +55,87 @@ const NO_MARKS = new Int32Array(0);
  * `endNs` end there, unfinished. Flow ids are `flowBase` + instance number.
  */
 export function visitSlices(events: ThreadEvents, offsetMs: number, endNs: number, flowBase: number, filters: WriteFilters, visitor: SliceVisitor): void {
-  const maxDepth = Math.min(filters.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
-  const minNs = Math.round((filters.minDurationUs ?? 0) * 1000);
-  const seen = new GrowableCounts();
-  const written = new GrowableCounts();
-  const wakes = new WakePoints();
-  const stackIds: number[] = [];
-  const stackStarts: number[] = [];
-  const stackMarks: number[] = [];
-  const stackIndexes: number[] = [];
-  const stackWakers: number[] = [];
-  let waker = 0;
-  let tooDeep = 0;
-  let tooShort = 0;
-  let firstLeftOut = -1;
-  const out: Slice = { id: 0, startNs: 0, endNs: 0, unfinished: false, instance: 0, index: 0, resumed: 0, ended: 0, flowIn: false, flowOut: false, flowId: 0 };
+  const extractor = new SliceExtractor(offsetMs, flowBase, filters, visitor);
+  for (const chunk of events.chunks()) extractor.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, 0, chunk.length);
+  extractor.finish(endNs);
+}
 
-  const close = (atNs: number, endMark: number, unfinished: boolean): void => {
-    const depth = stackIds.length;
-    const id = stackIds.pop()!;
-    const startNs = stackStarts.pop()!;
-    const mark = stackMarks.pop()!;
-    const index = stackIndexes.pop()!;
-    const wokenBy = stackWakers.pop()!;
+/**
+ * The same, fed piece by piece: a streaming writer feeds each new stretch of events as it is
+ * recorded, and the slices come out as they close. What is still open waits for later feeds.
+ */
+export class SliceExtractor {
+  private readonly maxDepth: number;
+  private readonly minNs: number;
+  private readonly seen = new GrowableCounts();
+  private readonly written = new GrowableCounts();
+  private readonly wakes = new WakePoints();
+  private readonly stackIds: number[] = [];
+  private readonly stackStarts: number[] = [];
+  private readonly stackMarks: number[] = [];
+  private readonly stackIndexes: number[] = [];
+  private readonly stackWakers: number[] = [];
+  private waker = 0;
+  private tooDeep = 0;
+  private tooShort = 0;
+  private firstLeftOut = -1;
+  private readonly out: Slice = { id: 0, startNs: 0, endNs: 0, unfinished: false, instance: 0, index: 0, resumed: 0, ended: 0, flowIn: false, flowOut: false, flowId: 0 };
+
+  constructor(private readonly offsetMs: number, private readonly flowBase: number, private readonly filters: WriteFilters, private readonly visitor: SliceVisitor) {
+    this.maxDepth = Math.min(filters.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
+    this.minNs = Math.round((filters.minDurationUs ?? 0) * 1000);
+  }
+
+  /** Events [from, to) of one chunk's arrays. */
+  feed(codes: Int32Array, times: Float64Array, marks: Int32Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const code = codes[i];
+      if (code > 0) {
+        const mark = marks[i] ?? 0;
+        this.stackIds.push(code);
+        this.stackStarts.push(msToNs(times[i] + this.offsetMs));
+        this.stackMarks.push(mark);
+        this.stackIndexes.push(mark === 0 ? 0 : this.seen.next(mark >>> INSTANCE_SHIFT));
+        this.stackWakers.push(mark === 0 ? 0 : this.waker);
+        if (mark !== 0) this.waker = 0;
+      } else if (code === 0) {
+        this.waker = (marks[i] ?? 0) >>> INSTANCE_SHIFT;
+      } else {
+        // Frames above the one exiting were left by an exception that skipped their exit hook.
+        const atNs = msToNs(times[i] + this.offsetMs);
+        while (this.stackIds.length > -code) this.close(atNs, Ended.Throw, false);
+        if (this.stackIds.length === -code) this.close(atNs, marks[i] ?? 0, false);
+      }
+    }
+  }
+
+  /** Closes what is still open at `endNs`, unfinished, and says what the filters left out. */
+  finish(endNs: number): void {
+    while (this.stackIds.length > 0) this.close(endNs, 0, true);
+    if (this.tooDeep + this.tooShort > 0) {
+      const reasons = [
+        ...(this.tooDeep > 0 ? [`${this.tooDeep} nested deeper than ${this.maxDepth} levels${this.maxDepth === MAX_DEPTH ? ' (Perfetto shows no more)' : ''}`] : []),
+        ...(this.tooShort > 0 ? [`${this.tooShort} shorter than ${this.filters.minDurationUs} us`] : []),
+      ];
+      this.visitor.leftOut(this.firstLeftOut, `slices left out: ${reasons.join('; ')}`);
+    }
+  }
+
+  private close(atNs: number, endMark: number, unfinished: boolean): void {
+    const depth = this.stackIds.length;
+    const id = this.stackIds.pop()!;
+    const startNs = this.stackStarts.pop()!;
+    const mark = this.stackMarks.pop()!;
+    const index = this.stackIndexes.pop()!;
+    const wokenBy = this.stackWakers.pop()!;
     const sliceEnd = Math.max(atNs, startNs);
-    if (depth > maxDepth || (!unfinished && sliceEnd - startNs < minNs)) {
-      if (depth > maxDepth) tooDeep++;
-      else tooShort++;
-      if (firstLeftOut < 0) firstLeftOut = startNs;
+    if (depth > this.maxDepth || (!unfinished && sliceEnd - startNs < this.minNs)) {
+      if (depth > this.maxDepth) this.tooDeep++;
+      else this.tooShort++;
+      if (this.firstLeftOut < 0) this.firstLeftOut = startNs;
       return;
     }
+    const out = this.out;
     out.id = id;
     out.startNs = startNs;
     out.endNs = sliceEnd;
@@ -98,48 +149,16 @@ export function visitSlices(events: ThreadEvents, offsetMs: number, endNs: numbe
       const co = out.instance;
       // In from the instance's previous slice if one was written; out to its next one if it
       // suspended (an instance that never resumes leaves a dangling arrow, which viewers drop).
-      out.flowIn = written.next(co) > 0;
+      out.flowIn = this.written.next(co) > 0;
       out.flowOut = !unfinished && out.ended !== 0 && out.ended !== Ended.Return && out.ended !== Ended.Throw;
-      out.flowId = flowBase + co;
+      out.flowId = this.flowBase + co;
       if (wokenBy !== 0) {
-        const from = wakes.pointIn(wokenBy);
-        if (from !== 0) visitor.wake(from, Math.max(Math.min(startNs + 1, sliceEnd), from));
+        const from = this.wakes.pointIn(wokenBy);
+        if (from !== 0) this.visitor.wake(from, Math.max(Math.min(startNs + 1, sliceEnd), from));
       }
-      if (endMark !== 0) wakes.sliceEnded(co, startNs, sliceEnd);
+      if (endMark !== 0) this.wakes.sliceEnded(co, startNs, sliceEnd);
     }
-    visitor.slice(out);
-  };
-
-  for (const chunk of events.chunks()) {
-    const { codes, times, length } = chunk;
-    const marks = chunk.marks ?? NO_MARKS;
-    for (let i = 0; i < length; i++) {
-      const code = codes[i];
-      if (code > 0) {
-        const mark = marks[i] ?? 0;
-        stackIds.push(code);
-        stackStarts.push(msToNs(times[i] + offsetMs));
-        stackMarks.push(mark);
-        stackIndexes.push(mark === 0 ? 0 : seen.next(mark >>> INSTANCE_SHIFT));
-        stackWakers.push(mark === 0 ? 0 : waker);
-        if (mark !== 0) waker = 0;
-      } else if (code === 0) {
-        waker = (marks[i] ?? 0) >>> INSTANCE_SHIFT;
-      } else {
-        // Frames above the one exiting were left by an exception that skipped their exit hook.
-        const atNs = msToNs(times[i] + offsetMs);
-        while (stackIds.length > -code) close(atNs, Ended.Throw, false);
-        if (stackIds.length === -code) close(atNs, marks[i] ?? 0, false);
-      }
-    }
-  }
-  while (stackIds.length > 0) close(endNs, 0, true);
-  if (tooDeep + tooShort > 0) {
-    const reasons = [
-      ...(tooDeep > 0 ? [`${tooDeep} nested deeper than ${maxDepth} levels${maxDepth === MAX_DEPTH ? ' (Perfetto shows no more)' : ''}`] : []),
-      ...(tooShort > 0 ? [`${tooShort} shorter than ${filters.minDurationUs} us`] : []),
-    ];
-    visitor.leftOut(firstLeftOut, `slices left out: ${reasons.join('; ')}`);
+    this.visitor.slice(out);
   }
 }
 
