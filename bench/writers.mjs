@@ -1,0 +1,87 @@
+// `node bench/writers.mjs [--events=N]`: how fast each trace writer turns a recording into a file,
+// and how many bytes an event costs, on a synthetic recorder stream (10 million events by
+// default: calls nested 1 to 8 deep, 300 functions in 30 files, 150 ns apart). Output goes to a
+// byte counter, not a disk, so the figures are the encoders' own. Prints figures, never fails.
+import { createRequire } from 'node:module';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const rt = createRequire(import.meta.url)(join(ROOT, 'packages', 'runtime', 'dist', 'index.js'));
+const { FunctionTable, CHUNK_EVENTS, writeProcessTrace, writePerfettoProcess, GzipMembers } = rt;
+const { visitSlices } = createRequire(import.meta.url)(join(ROOT, 'packages', 'runtime', 'dist', 'slices.js'));
+
+const eventsArg = process.argv.find((a) => a.startsWith('--events='));
+const EVENTS = eventsArg ? Number(eventsArg.slice('--events='.length)) : 10_000_000;
+
+function syntheticThread() {
+  const functions = new FunctionTable();
+  for (let f = 0; f < 30; f++) {
+    const entries = [];
+    for (let i = 0; i < 10; i++) entries.push(`handler${f}_${i}`, 10 + i * 7, 3);
+    functions.register(`src/services/module-${f}/index.js`, entries);
+  }
+  const chunks = [];
+  let chunk = null;
+  let depth = 0;
+  let t = 0;
+  let seed = 1;
+  const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+  const push = (code) => {
+    if (chunk === null || chunk.length === CHUNK_EVENTS) {
+      chunk = { codes: new Int32Array(CHUNK_EVENTS), times: new Float64Array(CHUNK_EVENTS), length: 0 };
+      chunks.push(chunk);
+    }
+    chunk.codes[chunk.length] = code;
+    chunk.times[chunk.length++] = t;
+    t += 0.00015; // ms
+  };
+  for (let n = 0; n < EVENTS; n++) {
+    // enter while shallow, exit while deep; close everything as the stream ends
+    const remaining = EVENTS - n;
+    if (remaining <= depth || (depth > 0 && (depth >= 8 || random() < 0.5))) push(-depth--);
+    else {
+      push(1 + Math.floor(random() * 300));
+      depth++;
+    }
+  }
+  return { functions, chunks: () => chunks, tid: 1, name: 'main', endMs: t };
+}
+
+function measure(name, write) {
+  global.gc?.();
+  const started = process.hrtime.bigint();
+  const bytes = write();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(`${name.padEnd(10)} ${(EVENTS / seconds / 1e6).toFixed(1).padStart(6)} M events/s  ${(bytes / EVENTS).toFixed(2).padStart(6)} bytes/event  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2)} s`);
+}
+
+const thread = syntheticThread();
+const proc = { pid: 1, name: 'bench' };
+console.log(`panopticon writers: node ${process.version}, ${EVENTS} recorder events (${EVENTS / 2} slices)\n`);
+for (let round = 0; round < 2; round++) {
+  if (round === 1) console.log('(second round, warmed up)');
+  // the floor every writer shares: matching enters with exits into slices (slices.ts)
+  measure('slices', () => {
+    let n = 0;
+    visitSlices(thread, 0, thread.endMs * 1e6, 0, {}, { slice: () => n++, wake() {}, leftOut() {} });
+    return 0;
+  });
+  measure('json', () => {
+    let bytes = 0;
+    writeProcessTrace([thread], proc, thread.endMs, (text) => (bytes += text.length));
+    return bytes;
+  });
+  measure('pftrace', () => {
+    let bytes = 0;
+    writePerfettoProcess([thread], proc, thread.endMs, (data) => (bytes += data.length));
+    return bytes;
+  });
+  measure('json.gz', () => {
+    let bytes = 0;
+    const gz = new GzipMembers((member) => (bytes += member.length));
+    writeProcessTrace([thread], proc, thread.endMs, (text) => gz.push(text));
+    gz.flush();
+    return bytes;
+  });
+}
