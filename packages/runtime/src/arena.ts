@@ -38,14 +38,18 @@ const MAX_THREADS = 1024;
 const NEXT_CHUNK = 0;
 const NEXT_SLOT = 1;
 const RECORD_BYTES = 2;
+const FREE_LOCK = 3;
+const FREE_COUNT = 4;
+const CLAIM_SEQ = 5;
 const FIRST_OWNER = 16;
-const RECORD_MODULE = 1;
-const RECORD_THREAD_NAME = 2;
-const RECORD_THREAD_ORIGIN = 3;
+export const RECORD_MODULE = 1;
+export const RECORD_THREAD_NAME = 2;
+export const RECORD_THREAD_ORIGIN = 3;
 
 export class Arena {
   private readonly header: Int32Array;
-  private readonly maxChunks: number;
+  /** How many chunks the arena can hold. */
+  readonly maxChunks: number;
   private readonly chunkBytes: number;
   private readonly encoder = new TextEncoder();
 
@@ -58,7 +62,8 @@ export class Arena {
   static create(chunkEvents: number): Arena {
     const maxChunks = Math.floor(MAX_EVENT_BYTES / (chunkEvents * 16));
     return new Arena({
-      header: new SharedArrayBuffer((FIRST_OWNER + maxChunks + MAX_THREADS) * 4),
+      // owners, thread slots, claim sequence numbers, the stack of free chunks
+      header: new SharedArrayBuffer((FIRST_OWNER + 3 * maxChunks + MAX_THREADS) * 4),
       events: new GrowableSharedArrayBuffer(0, { maxByteLength: MAX_EVENT_BYTES }),
       records: new GrowableSharedArrayBuffer(0, { maxByteLength: MAX_RECORD_BYTES }),
       chunkEvents,
@@ -129,17 +134,99 @@ export class Arena {
   }
 
   private claimChunk(slot: number, events: number): ChunkArrays {
-    const index = events === this.buffers.chunkEvents ? Atomics.add(this.header, NEXT_CHUNK, 1) : this.maxChunks;
-    // Past the arena's end (or its memory refused), a chunk the thread alone holds: the hooks
-    // must not throw into the program.
-    if (index >= this.maxChunks) return heapStorage.newChunk(events);
-    try {
-      ensureLength(this.buffers.events, (index + 1) * this.chunkBytes);
-    } catch {
-      return heapStorage.newChunk(events);
+    if (events !== this.buffers.chunkEvents) return heapStorage.newChunk(events);
+    let index = this.popFree();
+    if (index >= 0) {
+      const reused = this.views(index);
+      reused.codes.fill(0);
+      reused.marks.fill(0);
+      reused.times.fill(0);
+    } else {
+      index = Atomics.add(this.header, NEXT_CHUNK, 1);
+      // Past the arena's end (or its memory refused), a chunk the thread alone holds: the hooks
+      // must not throw into the program.
+      if (index >= this.maxChunks) return heapStorage.newChunk(events);
+      try {
+        ensureLength(this.buffers.events, (index + 1) * this.chunkBytes);
+      } catch {
+        return heapStorage.newChunk(events);
+      }
     }
+    Atomics.store(this.header, this.seqStart() + index, Atomics.add(this.header, CLAIM_SEQ, 1) + 1);
     Atomics.store(this.header, FIRST_OWNER + index, slot + 1);
     return this.views(index);
+  }
+
+  // ------------------------------------------------------------ streaming (see arena-stream.ts)
+
+  /** Chunks claimed so far (indices below this may be in use). */
+  claimedChunks(): number {
+    return Math.min(Atomics.load(this.header, NEXT_CHUNK), this.maxChunks);
+  }
+
+  /** The chunk's owner slot (-1: free) and claim sequence number (orders a thread's chunks). */
+  ownerOf(index: number): number {
+    return Atomics.load(this.header, FIRST_OWNER + index) - 1;
+  }
+
+  claimSeq(index: number): number {
+    return Atomics.load(this.header, this.seqStart() + index);
+  }
+
+  threadCount(): number {
+    return Math.min(Atomics.load(this.header, NEXT_SLOT), MAX_THREADS);
+  }
+
+  tidOf(slot: number): number {
+    return Atomics.load(this.header, this.slotsStart() + slot);
+  }
+
+  chunkArrays(index: number): ChunkArrays {
+    return this.views(index);
+  }
+
+  /** How many events of the chunk are written: the prefix whose times are not 0. */
+  filledLength(index: number): number {
+    return this.readChunk(index).length;
+  }
+
+  /** Gives a full chunk, read to the end, back for any thread to reuse. */
+  freeChunk(index: number): void {
+    Atomics.store(this.header, FIRST_OWNER + index, 0);
+    this.lockFree();
+    const count = Atomics.load(this.header, FREE_COUNT);
+    Atomics.store(this.header, this.freeStart() + count, index);
+    Atomics.store(this.header, FREE_COUNT, count + 1);
+    Atomics.store(this.header, FREE_LOCK, 0);
+  }
+
+  /** Records from byte `from` on: calls `visit` for each complete one; returns where it stopped. */
+  readRecords(from: number, visit: (slot: number, kind: number, value: unknown) => void): number {
+    return this.forEachRecord(visit, from);
+  }
+
+  private popFree(): number {
+    if (Atomics.load(this.header, FREE_COUNT) === 0) return -1;
+    this.lockFree();
+    const count = Atomics.load(this.header, FREE_COUNT);
+    const index = count > 0 ? Atomics.load(this.header, this.freeStart() + count - 1) : -1;
+    if (count > 0) Atomics.store(this.header, FREE_COUNT, count - 1);
+    Atomics.store(this.header, FREE_LOCK, 0);
+    return index;
+  }
+
+  private lockFree(): void {
+    while (Atomics.compareExchange(this.header, FREE_LOCK, 0, 1) !== 0) {
+      // held for a few stores by another thread
+    }
+  }
+
+  private seqStart(): number {
+    return FIRST_OWNER + this.maxChunks + MAX_THREADS;
+  }
+
+  private freeStart(): number {
+    return this.seqStart() + this.maxChunks;
   }
 
   private views(index: number): ChunkArrays {
@@ -182,10 +269,11 @@ export class Arena {
     Atomics.store(words, 0, bytes.length + 1); // last: the record is complete (+1: never 0)
   }
 
-  private forEachRecord(visit: (slot: number, kind: number, value: unknown) => void): void {
+  private forEachRecord(visit: (slot: number, kind: number, value: unknown) => void, from = 0): number {
     const end = Math.min(Atomics.load(this.header, RECORD_BYTES), this.buffers.records.byteLength);
     const decoder = new TextDecoder();
-    for (let at = 0; at + 12 <= end; ) {
+    let at = from;
+    while (at + 12 <= end) {
       const words = new Int32Array(this.buffers.records, at, 3);
       const length = Atomics.load(words, 0) - 1;
       if (length < 0) break; // still being written
@@ -194,6 +282,7 @@ export class Arena {
       visit(Atomics.load(words, 1), Atomics.load(words, 2), JSON.parse(decoder.decode(bytes)));
       at += 12 + ((length + 3) & ~3);
     }
+    return at;
   }
 }
 

@@ -17,7 +17,12 @@ import { CHUNK_EVENTS } from './recorder';
 import { installRecorder } from './registry';
 import { clock } from './clock';
 import { onEveryExit } from './exit-hooks';
-import { writeProcessTrace, type WriteFilters } from './chrome-json';
+import { ChromeJsonStream, type WriteFilters } from './chrome-json';
+import { ArenaStream } from './arena-stream';
+import { msToNs } from './format';
+
+/** How often the main thread writes what every thread recorded (a kill loses at most this much). */
+const DRAIN_EVERY_MS = 1000;
 import { WakeTracker } from './wakeups';
 
 const ARENA_KEY = 'panopticon.arena';
@@ -53,44 +58,60 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
     if (buffers) arena = Arena.attach(buffers);
     if (arena && !arena.isAnnounced(threadId + 1)) return false;
   }
-  const storage = arena?.storageFor(threadId + 1, clock.timeOrigin);
+  let drainNow = (): void => {};
+  const base = arena?.storageFor(threadId + 1, clock.timeOrigin);
+  // The main thread drains the arena whenever it needs a new chunk itself: memory stays bounded
+  // even while it is too busy for the timer.
+  const storage = base && isMainThread ? { newChunk: (n: number) => (drainNow(), base.newChunk(n)), registered: base.registered } : base;
   const recorder = installRecorder(undefined, storage);
   if (options.wakeups) recorder.enableWakeups(new WakeTracker());
   recorder.start();
   if (arena) nameWorkers(arena, options.cwd);
   if (!isMainThread || !arena) return true;
 
-  const main = arena;
   try {
     writeFileSync(options.startedPath, JSON.stringify({ pid: process.pid, ppid: process.ppid, argv: process.argv }));
   } catch {
     // the session is gone (its command was killed): the program runs on regardless
   }
+  let fd: number;
+  try {
+    fd = openSync(options.partPath, 'w');
+  } catch {
+    return true; // no session to write into: the program runs on, untraced
+  }
+  const offsetMs = clock.timeOrigin - options.epochMs;
+  const stream = new ChromeJsonStream(
+    { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: offsetMs, filters: options.filters },
+    (text) => writeSync(fd, text),
+  );
+  const reader = new ArenaStream(
+    arena,
+    (tid, name, functions, timeOrigin) => stream.thread(tid, name, functions, timeOrigin - options.epochMs),
+    (tid, name) => stream.renameThread(tid, name),
+  );
+  let closed = false;
+  drainNow = () => {
+    if (closed) return;
+    try {
+      reader.drain();
+      stream.flush();
+    } catch {
+      // a full disk or a closed session: the program must not notice
+    }
+  };
+  setInterval(drainNow, DRAIN_EVERY_MS).unref();
   onEveryExit(() => {
-    const threads = main.read().map((t) => ({ ...t, clockOffsetMs: t.timeOrigin - options.epochMs }));
-    let fd: number;
-    try {
-      fd = openSync(options.partPath, 'w');
-    } catch (error) {
-      // The session is over (its command ended and removed it): nobody is left to read a part.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    let events = 0;
-    try {
-      events = writeProcessTrace(
-        threads,
-        { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: clock.timeOrigin - options.epochMs, filters: options.filters },
-        clock.now(),
-        (text) => writeSync(fd, text),
-      );
-    } finally {
-      closeSync(fd);
-    }
+    if (closed) return;
+    drainNow();
+    closed = true;
+    reader.finish(msToNs(clock.now() + offsetMs));
+    const events = stream.close();
+    closeSync(fd);
     try {
       unlinkSync(options.startedPath);
     } catch {
-      // already gone: a second flush (a signal, then exit)
+      // the session is gone
     }
     options.onWritten?.(events);
   });

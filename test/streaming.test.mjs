@@ -1,0 +1,34 @@
+// Streaming: every thread's events are written while the program runs (the main thread drains
+// the shared arena on a timer and whenever it needs a new chunk), so memory stays bounded however
+// many events there are, and a process killed with SIGKILL keeps what was written before.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ROOT, runNode, runPanopticon, readTrace, slicesOf, tempDir } from './support/helpers.mjs';
+
+const FIXTURES = join('test', 'fixtures', 'streaming');
+
+test('20 million events are streamed out: the process does not hold them', () => {
+  const out = join(tempDir(), 'trace.json');
+  const plain = runNode([join(FIXTURES, 'many-calls.js')], { cwd: ROOT });
+  // --max-depth 1 keeps the trace small; every event is still recorded and drained.
+  const traced = runPanopticon(['--max-depth', '2', '-o', out, join(FIXTURES, 'many-calls.js')], { cwd: ROOT, timeout: 120_000 });
+  assert.equal(traced.status, 0, traced.stderr);
+  const plainPeak = Number(/peak rss MB (\d+)/.exec(plain.stdout)[1]);
+  const tracedPeak = Number(/peak rss MB (\d+)/.exec(traced.stdout)[1]);
+  // Unbounded, 20M events would take 320 MB of typed arrays.
+  assert.ok(tracedPeak - plainPeak < 150, `traced peak ${tracedPeak} MB against plain ${plainPeak} MB`);
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  assert.equal(slicesOf(trace.model).filter((s) => s.name === 'run').length, 10);
+});
+
+test('a process killed with SIGKILL keeps the events streamed before, in a valid trace', () => {
+  const out = join(tempDir(), 'trace.json');
+  const traced = runPanopticon(['-o', out, join(FIXTURES, 'killed.js')], { cwd: ROOT });
+  assert.equal(traced.signal, 'SIGKILL');
+  assert.match(traced.stderr, /killed while it wrote its events/);
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
+});
