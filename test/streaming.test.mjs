@@ -3,6 +3,7 @@
 // many events there are, and a process killed with SIGKILL keeps what was written before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runNode, runPanopticon, readTrace, slicesOf, tempDir } from './support/helpers.mjs';
 
@@ -31,4 +32,21 @@ test('a process killed with SIGKILL keeps the events streamed before, in a valid
   const trace = readTrace(out);
   assert.ok(trace.ok, trace.report);
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
+});
+
+test('--buffer N keeps each thread\'s newest N events; the trace and stderr say how many were dropped', () => {
+  const out = join(tempDir(), 'trace.json');
+  const traced = runPanopticon(['--buffer', '1000', '-o', out, join(FIXTURES, 'many-calls.js')], { cwd: ROOT, timeout: 120_000 });
+  assert.equal(traced.status, 0, traced.stderr);
+  const said = /ring buffer: (\d+) older events dropped \(each thread keeps its newest 1000\)/.exec(traced.stderr);
+  assert.ok(said, traced.stderr);
+  // 10 x 1M calls, 2 events each, plus the module and run() frames
+  assert.equal(Number(said[1]) + 1000, 2 * 10_000_000 + 2 + 2 * 10);
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  const slices = slicesOf(trace.model);
+  assert.ok(slices.length >= 499 && slices.length <= 501, `1000 events make about 500 slices (${slices.length})`);
+  assert.ok(slices.filter((s) => s.name === 'leaf').length >= 490, 'the newest: the last leaf() calls');
+  const labels = readFileSync(out, 'utf8').split('\n').filter((l) => l.includes('"dropped_events"'));
+  assert.equal(labels.length, 1);
 });

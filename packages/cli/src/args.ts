@@ -24,6 +24,8 @@ export interface CliArgs {
   /** Run-time filters (see the runtime's WriteFilters). */
   maxDepth?: number;
   minDurationUs?: number;
+  /** Ring-buffer mode: each thread keeps its newest N events. */
+  buffer?: number;
   include: string[];
   exclude: string[];
   help: boolean;
@@ -39,6 +41,7 @@ const OPTIONS = {
   wakeups: { type: 'boolean' },
   'max-depth': { type: 'string' },
   'min-duration': { type: 'string' },
+  buffer: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
@@ -48,7 +51,7 @@ const OPTIONS = {
 export class UsageError extends Error {}
 
 /** Options that take a value as the next argument (when not written --opt=value). */
-const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration']);
+const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration', '--buffer']);
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let split = argv.length;
@@ -104,6 +107,7 @@ function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
     wakeups: values.wakeups ?? false,
     maxDepth: count(values['max-depth'], '--max-depth', 1),
     minDurationUs: count(values['min-duration'], '--min-duration', 0),
+    buffer: count(values.buffer, '--buffer', 1),
     include: values.include ?? [],
     exclude: values.exclude ?? [],
     help: values.help ?? false,
@@ -136,7 +140,7 @@ function parseMerge(before: Values, args: string[]): CliArgs {
     throw new UsageError(`merge: ${(error as Error).message}`);
   }
   if (before.output !== undefined && values.output !== undefined) throw new UsageError('merge: give the output once, with -o');
-  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'include', 'exclude'] as const;
+  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'buffer', 'include', 'exclude'] as const;
   const misplaced = traceOnly.filter((k) => before[k] !== undefined);
   if (misplaced.length > 0) throw new UsageError(`merge: --${misplaced[0]} is an option for tracing, not for merging`);
   const help = (values.help ?? false) || (before.help ?? false);
@@ -199,6 +203,8 @@ Options:
   --max-depth N             keep slices up to N levels deep (at most 512, Perfetto's limit)
   --min-duration US         leave out slices shorter than US microseconds (their time stays
                             inside their parent)
+  --buffer N                ring buffer: keep only each thread's newest N events (the trace
+                            and stderr say how many older ones were dropped)
   -h, --help                show this help
   -v, --version             show the version
 

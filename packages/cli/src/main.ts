@@ -71,6 +71,7 @@ export function main(argv: string[]): void {
     cwd,
     wakeups: args.wakeups,
     filters: { maxDepth: args.maxDepth, minDurationUs: args.minDurationUs },
+    keepNewest: args.buffer,
   };
   let file: string;
   let fileArgs: string[];

@@ -25,6 +25,8 @@ export interface TraceOptions {
   wakeups: boolean;
   /** Run-time filters: the deepest level kept, the shortest slice kept (microseconds). */
   filters?: { maxDepth?: number; minDurationUs?: number };
+  /** Ring-buffer mode: each thread keeps its newest N events, written at exit. */
+  keepNewest?: number;
 }
 
 export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';

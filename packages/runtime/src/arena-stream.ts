@@ -19,6 +19,13 @@ interface Pending {
   slot: number;
 }
 
+/** A chunk a ring-buffered stream holds back: its index, claim, and how far it is written. */
+interface Kept {
+  index: number;
+  seq: number;
+  to: number;
+}
+
 export class ArenaStream {
   private recordOffset = 0;
   private readonly tables: FunctionTable[] = [];
@@ -29,8 +36,16 @@ export class ArenaStream {
   private readonly readSeq: Int32Array;
   private readonly readTo: Int32Array;
   private readonly chunkEvents: number;
+  /** Ring-buffer mode: per thread, the chunks held back, oldest first. */
+  private readonly kept: Kept[][] = [];
+  /** Events a ring buffer let go (older than the newest `keepNewest` of their thread). */
+  dropped = 0;
 
-  constructor(private readonly arena: Arena, private readonly newSink: ThreadSinkFactory, private readonly rename: (tid: number, name: string) => void) {
+  /**
+   * `keepNewest` > 0 is ring-buffer mode: nothing is written until finish(), and each thread keeps
+   * only its newest `keepNewest` events (older chunks go back to the arena as they fill).
+   */
+  constructor(private readonly arena: Arena, private readonly newSink: ThreadSinkFactory, private readonly rename: (tid: number, name: string) => void, private readonly keepNewest = 0) {
     this.chunkEvents = arena.buffers.chunkEvents;
     this.readSeq = new Int32Array(arena.maxChunks);
     this.readTo = new Int32Array(arena.maxChunks);
@@ -52,6 +67,10 @@ export class ArenaStream {
     pending.sort((a, b) => a.seq - b.seq);
     for (const { index, seq, slot } of pending) {
       const to = filled.get(index)!;
+      if (this.keepNewest > 0) {
+        this.hold(slot, index, seq, to);
+        continue;
+      }
       const from = this.readSeq[index] === seq ? this.readTo[index] : 0;
       if (to > from) {
         const { codes, times, marks } = this.arena.chunkArrays(index);
@@ -69,7 +88,39 @@ export class ArenaStream {
 
   /** Closes every thread's open slices at `endNs` (after a last drain). */
   finish(endNs: number): void {
+    if (this.keepNewest > 0) this.writeHeld();
     for (const sink of this.sinks) sink?.finish(endNs);
+  }
+
+  /** Ring-buffer mode: notes how far a chunk is written; lets the oldest go past the limit. */
+  private hold(slot: number, index: number, seq: number, to: number): void {
+    const held = (this.kept[slot] ??= []);
+    const known = held.find((k) => k.index === index && k.seq === seq);
+    if (known) known.to = to;
+    else held.push({ index, seq, to });
+    let total = held.reduce((n, k) => n + k.to, 0);
+    while (held.length > 1 && total - held[0].to >= this.keepNewest) {
+      const oldest = held.shift()!;
+      total -= oldest.to;
+      this.dropped += oldest.to;
+      this.arena.freeChunk(oldest.index);
+    }
+  }
+
+  /** Ring-buffer mode, at the end: each thread's newest `keepNewest` events, in order. */
+  private writeHeld(): void {
+    this.kept.forEach((held, slot) => {
+      let skip = Math.max(0, held.reduce((n, k) => n + k.to, 0) - this.keepNewest);
+      this.dropped += skip;
+      for (const { index, to } of held) {
+        const from = Math.min(skip, to);
+        skip -= from;
+        if (to > from) {
+          const { codes, times, marks } = this.arena.chunkArrays(index);
+          this.sinkOf(slot).feed(codes, times, marks, from, to);
+        }
+      }
+    });
   }
 
   private sinkOf(slot: number): ThreadSink {

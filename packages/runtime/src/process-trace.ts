@@ -38,6 +38,8 @@ export interface ProcessTraceOptions {
   wakeups?: boolean;
   /** Run-time filters for what is written. */
   filters?: WriteFilters;
+  /** Ring-buffer mode: keep only each thread's newest N events, written at exit (0: stream all). */
+  keepNewest?: number;
   /** Called once the part is written (or could not be). */
   onWritten?: (events: number) => void;
 }
@@ -89,6 +91,7 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
     arena,
     (tid, name, functions, timeOrigin) => stream.thread(tid, name, functions, timeOrigin - options.epochMs),
     (tid, name) => stream.renameThread(tid, name),
+    options.keepNewest ?? 0,
   );
   let closed = false;
   drainNow = () => {
@@ -106,6 +109,12 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
     drainNow();
     closed = true;
     reader.finish(msToNs(clock.now() + offsetMs));
+    if (reader.dropped > 0) {
+      // Nobody may be surprised by missing data: the trace and stderr both say what was let go.
+      const note = `ring buffer: ${reader.dropped} older events dropped (each thread keeps its newest ${options.keepNewest})`;
+      stream.push(`,\n{"ph":"M","name":"process_labels","pid":${process.pid},"ts":0,"args":{"labels":${JSON.stringify(note)},"dropped_events":${reader.dropped}}}`);
+      process.stderr.write(`panopticon: process ${process.pid}: ${note}\n`);
+    }
     const events = stream.close();
     closeSync(fd);
     try {
