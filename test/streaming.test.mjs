@@ -3,7 +3,8 @@
 // many events there are, and a process killed with SIGKILL keeps what was written before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ROOT, runNode, runPanopticon, readTrace, slicesOf, tempDir } from './support/helpers.mjs';
 
@@ -49,4 +50,26 @@ test('--buffer N keeps each thread\'s newest N events; the trace and stderr say 
   assert.ok(slices.filter((s) => s.name === 'leaf').length >= 490, 'the newest: the last leaf() calls');
   const labels = readFileSync(out, 'utf8').split('\n').filter((l) => l.includes('"dropped_events"'));
   assert.equal(labels.length, 1);
+});
+
+test('an idle build switched on by PANOPTICON_OUTPUT streams too: memory stays bounded', () => {
+  const require = createRequire(import.meta.url);
+  const babel = require('@babel/core');
+  const source = join(ROOT, FIXTURES, 'many-calls.js');
+  const dir = join(ROOT, '.tmp', `stream-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const { code } = babel.transformSync(readFileSync(source, 'utf8'), {
+    filename: source, cwd: ROOT, configFile: false, babelrc: false, plugins: [[require('../packages/babel-plugin'), { runtime: 'auto' }]],
+  });
+  writeFileSync(join(dir, 'many-calls.js'), code);
+  const out = join(dir, 'trace.json');
+  const plain = runNode([source], { cwd: ROOT });
+  const traced = runNode([join(dir, 'many-calls.js')], { cwd: dir, timeout: 120_000, env: { ...process.env, PANOPTICON_OUTPUT: out, PANOPTICON_MAX_DEPTH: '2' } });
+  assert.equal(traced.status, 0, traced.stderr);
+  const plainPeak = Number(/peak rss MB (\d+)/.exec(plain.stdout)[1]);
+  const tracedPeak = Number(/peak rss MB (\d+)/.exec(traced.stdout)[1]);
+  assert.ok(tracedPeak - plainPeak < 150, `traced peak ${tracedPeak} MB against plain ${plainPeak} MB (unbounded: +320 MB)`);
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  assert.equal(slicesOf(trace.model).filter((s) => s.name === 'run').length, 10);
 });

@@ -16,6 +16,9 @@ import { onEveryExit } from './exit-hooks';
 import { writeTraceFile, defaultMeta } from './trace-file';
 import type { Recorder } from './recorder';
 import type { WriteFilters } from './chrome-json';
+import { streamRecorder, type RecorderStream } from './trace-stream';
+import { formatOfPath } from './perfetto/formats';
+import { clock } from './clock';
 
 const env = process.env;
 
@@ -54,8 +57,27 @@ function snapshotPath(): string {
 
 const output = env.PANOPTICON_OUTPUT;
 if (output) {
+  // Chrome JSON is written while the program runs (memory stays bounded); other formats at exit.
+  const stream = formatOfPath(output) === 'json' && buffer === 0 ? openStream(output) : null;
   recorder.start();
-  onEveryExit(() => save(recorder, output));
+  onEveryExit(() => {
+    if (!stream) return save(recorder, output);
+    try {
+      const events = stream.finish(clock.now());
+      process.stderr.write(`panopticon: wrote ${events} events to ${output} (open it at https://ui.perfetto.dev)\n`);
+    } catch (error) {
+      process.stderr.write(`panopticon: could not write ${output}: ${(error as Error).message}\n`);
+    }
+  });
+}
+
+function openStream(path: string): RecorderStream | null {
+  try {
+    return streamRecorder(recorder, path, defaultMeta(), { filters });
+  } catch (error) {
+    process.stderr.write(`panopticon: could not write ${path}: ${(error as Error).message}\n`);
+    return null;
+  }
 }
 
 const signal = env.PANOPTICON_SIGNAL;

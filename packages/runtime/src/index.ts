@@ -3,6 +3,9 @@ import { installRecorder, currentRecorder } from './registry';
 import { onEveryExit } from './exit-hooks';
 import { writeTraceFile, defaultMeta } from './trace-file';
 import { WakeTracker } from './wakeups';
+import { streamRecorder } from './trace-stream';
+import { formatOfPath } from './perfetto/formats';
+import { clock } from './clock';
 
 export { Recorder, CHUNK_EVENTS, type EventChunk } from './recorder';
 export { FunctionTable, type FunctionInfo } from './function-table';
@@ -48,11 +51,13 @@ export interface TraceToFileOptions {
 export function traceToFile(options: TraceToFileOptions): void {
   const recorder = installRecorder();
   if (options.wakeups) recorder.enableWakeups(new WakeTracker());
+  const meta = defaultMeta();
+  if (options.processName) meta.processName = options.processName;
+  // Chrome JSON is written as the program runs; the other formats at the end.
+  const stream = formatOfPath(options.output) === 'json' ? streamRecorder(recorder, options.output, meta) : null;
   recorder.start();
   onEveryExit(() => {
-    const meta = defaultMeta();
-    if (options.processName) meta.processName = options.processName;
-    const events = writeTraceFile(options.output, recorder, meta);
+    const events = stream ? stream.finish(clock.now()) : writeTraceFile(options.output, recorder, meta);
     if (options.onWritten) options.onWritten(events, options.output);
     else if (!options.quiet) {
       process.stderr.write(

@@ -57,6 +57,7 @@ export class Recorder {
   /** Flight recorder: the newest events kept (0: all), and the chunks dropped for it. */
   private ringEvents = 0;
   private droppedChunks = 0;
+  private chunkSink: ((chunk: EventChunk) => boolean) | null = null;
   /** Chunks given back by clear(), reused before any new one is allocated. */
   private readonly spare: EventChunk[] = [];
   private instanceFunction = new Int32Array(INITIAL_INSTANCES);
@@ -328,8 +329,24 @@ export class Recorder {
    * memory outside the JS heap, and V8 answers its growth with full collections, so chunks are
    * large (few allocations) and reused after clear().
    */
+  /**
+   * Streaming: `sink` gets each chunk as it fills; when it returns true the chunk was written out
+   * and its arrays are reused, so memory stays bounded. chunks() then holds only what is left.
+   */
+  streamChunksTo(sink: ((chunk: EventChunk) => boolean) | null): void {
+    this.chunkSink = sink;
+  }
+
   private nextChunk(): void {
-    this.full.push({ codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS });
+    const filled = { codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS };
+    if (this.chunkSink !== null && this.ringEvents === 0 && this.chunkSink(filled)) {
+      filled.marks.fill(0);
+      this.spare.push(filled);
+      ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop()!);
+      this.cursor = 0;
+      return;
+    }
+    this.full.push(filled);
     if (this.ringEvents > 0 && (this.full.length - 1) * CHUNK_EVENTS >= this.ringEvents) {
       const oldest = this.full.shift()!; // the rest still hold the newest ringEvents
       oldest.marks.fill(0);
