@@ -6,9 +6,12 @@ import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { basename, delimiter, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream';
 
 export const VIEW_HOST = '127.0.0.1';
 export const VIEW_PORT = 9001;
+/** Another port, for tests (run side by side, or beside a real `view`): the UI fetches from 9001 only. */
+const port = (): number => Number(process.env.PANOPTICON_VIEW_PORT) || VIEW_PORT;
 export const PERFETTO_ORIGIN = 'https://ui.perfetto.dev';
 
 export interface ViewOptions {
@@ -29,25 +32,27 @@ export function viewCommand(options: ViewOptions, cwd = process.cwd()): void {
   if (!existsSync(path) || !statSync(path).isFile()) fail(`cannot find the trace ${options.trace} (${path})`, 2);
   const name = basename(path);
   const filePath = `/${encodeURIComponent(name)}`;
-  const url = `${PERFETTO_ORIGIN}/#!/?url=http://${VIEW_HOST}:${VIEW_PORT}${filePath}`;
+  const url = `${PERFETTO_ORIGIN}/#!/?url=http://${VIEW_HOST}:${port()}${filePath}`;
 
   const server = createServer((req, res) => {
     serve(req, res, path, filePath, () => {
       if (options.keep) return;
       process.stderr.write('panopticon: view: the trace was fetched; stopping (--keep serves it until Ctrl-C)\n');
+      // Not closeAllConnections(): it could cut the response short while the client reads it; the
+      // file's connection closes itself after the response (Connection: close).
       server.close();
-      server.closeAllConnections();
+      server.closeIdleConnections();
     });
   });
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') {
-      fail(`port ${VIEW_PORT} on ${VIEW_HOST} is in use (another panopticon view, or Perfetto's trace_processor --httpd?); stop it and try again: Perfetto UI fetches traces from that port only`, 1);
+      fail(`port ${port()} on ${VIEW_HOST} is in use (another panopticon view, or Perfetto's trace_processor --httpd?); stop it and try again: Perfetto UI fetches traces from that port only`, 1);
     }
-    fail(`cannot serve on ${VIEW_HOST}:${VIEW_PORT}: ${error.message}`, 1);
+    fail(`cannot serve on ${VIEW_HOST}:${port()}: ${error.message}`, 1);
   });
-  server.listen(VIEW_PORT, VIEW_HOST, () => {
+  server.listen(port(), VIEW_HOST, () => {
     process.stdout.write(`${url}\n`);
-    process.stderr.write(`panopticon: view: serving ${path} at http://${VIEW_HOST}:${VIEW_PORT}${filePath} to Perfetto UI; open the URL above${options.keep ? ' (Ctrl-C to stop)' : ''}\n`);
+    process.stderr.write(`panopticon: view: serving ${path} at http://${VIEW_HOST}:${port()}${filePath} to Perfetto UI; open the URL above${options.keep ? ' (Ctrl-C to stop)' : ''}\n`);
     if (options.open && !process.env.PANOPTICON_NO_OPEN) openBrowser(url);
   });
 }
@@ -84,15 +89,21 @@ function serve(req: IncomingMessage, res: ServerResponse, path: string, filePath
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`${(error as Error).message}\n`);
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) });
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), Connection: 'close' });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  res.on('finish', fetched); // not on 'close' alone: a fetch cut short does not count
-  createReadStream(path)
-    .on('error', () => res.destroy())
-    .pipe(res);
+  // Fetched once every byte was sent. A client may close the connection as soon as it has them
+  // all (Content-Length), before the file's end-of-stream ends the response: that counts too; a
+  // fetch cut short does not.
+  let sent = 0;
+  const file = createReadStream(path).on('data', (chunk) => {
+    sent += chunk.length;
+  });
+  pipeline(file, res, (error) => {
+    if (!error || sent === size) fetched();
+  });
 }
 
 /** The platform's opener, if any; none on Linux without a display (it might start a text browser). */
