@@ -87,6 +87,7 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
     { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: offsetMs, filters: options.filters },
     (text) => writeSync(fd, text),
   );
+  stream.flush(); // the process's name is on disk from the start: a killed process still shows
   const reader = new ArenaStream(
     arena,
     (tid, name, functions, timeOrigin) => stream.thread(tid, name, functions, timeOrigin - options.epochMs),
