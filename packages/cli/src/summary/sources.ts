@@ -1,10 +1,12 @@
 // Where the summary's slices come from. A source reads one file and hands its records to a
 // SliceSink, in the order it declares; openSources() sniffs the file and lists the sources to try,
 // best first (a source that finds the file is not what it reads throws FallBack: the next one is
-// tried with a fresh sink). A Perfetto protobuf source belongs here when there is a decoder.
+// tried with a fresh sink).
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readTraceEvents } from '../trace-reader';
 import { chromeEvent, type SliceSink } from './events';
+import { readPftraceAsEnded, readPftraceParentsFirst } from './pftrace-source';
+import { MalformedProtobuf } from './protobuf-reader';
 import { NotLineFormatted, readEventsFromEnd } from './reverse-lines';
 import { OrderError } from './thread-stack';
 
@@ -50,6 +52,23 @@ function forwardJson(path: string): EventSource {
   };
 }
 
+/** Our Perfetto protobuf, decoded front to back; a damaged file is an unreadable trace. */
+function pftrace(path: string, order: EventSource['order']): EventSource {
+  const read = order === 'parents-first' ? readPftraceParentsFirst : readPftraceAsEnded;
+  return {
+    description: 'Perfetto protobuf',
+    order,
+    read: (sink) => {
+      try {
+        return read(path, sink);
+      } catch (error) {
+        if (error instanceof MalformedProtobuf) throw new UnreadableTrace(`not a Perfetto protobuf trace after all: ${error.message}`);
+        throw error;
+      }
+    },
+  };
+}
+
 function head(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
@@ -64,10 +83,11 @@ function head(path: string): Buffer {
 export function sourcesFor(path: string): EventSource[] {
   const bytes = head(path);
   if (bytes.length === 0) throw new UnreadableTrace('the file is empty');
-  // Perfetto's protobuf starts with field 1 of Trace (a packet): 0x0a
-  if (bytes[0] === 0x0a) throw new UnreadableTrace('this is a Perfetto protobuf trace: summary reads Chrome JSON (.json, .json.gz) for now');
   const start = bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('[')) return [reverseJson(path), forwardJson(path)];
   if (start.startsWith('{')) return [forwardJson(path)];
-  throw new UnreadableTrace('not a trace: Chrome JSON begins with [ or {');
+  // Perfetto's protobuf starts with field 1 of Trace (a packet): 0x0a, also JSON's newline, so
+  // tested after JSON. Spooled parents first; slices in an order that cannot nest so: sorted.
+  if (bytes[0] === 0x0a) return [pftrace(path, 'parents-first'), pftrace(path, 'any')];
+  throw new UnreadableTrace('not a trace: Chrome JSON begins with [ or {, Perfetto protobuf with 0x0a');
 }
