@@ -7,6 +7,7 @@
 // slices, instances, threads); its times differ, being two runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -137,6 +138,37 @@ test('a .pftrace of 90,000 slices is summarised holding only the open slices; a 
   assert.ok(half.slices > n && half.slices < 2 * n, String(half.slices));
   assert.equal(half.peakHeld, 2);
   assert.match(runPanopticon(['summary', cut]).stdout, /The trace was cut off mid-write/);
+});
+
+test('the runtime\'s own protobuf writer (function ids as name iids, a chain as flows, an unfinished slice): same summary as its JSON', () => {
+  const { Recorder, writeTraceFile } = createRequire(import.meta.url)(join(ROOT, 'packages', 'runtime', 'dist', 'index.js'));
+  const rec = new Recorder('test');
+  const names = ['module', 'a', 'b', 'gen'];
+  const base = rec.register('src/unit.js', names.flatMap((n, i) => [n, i + 1, i * 3]));
+  const id = (n) => base + names.indexOf(n);
+  rec.start();
+  rec.enter(id('module'));
+  const co = rec.begin(id('gen'));
+  rec.suspendYield(co, 0);
+  for (let k = 0; k < 2_000; k++) {
+    const a = rec.enter(id('a'));
+    const b = rec.enter(id('b'));
+    rec.exit(b);
+    rec.resumeNext(co, k);
+    rec.suspendYield(co, k);
+    rec.exit(a);
+  }
+  rec.enter(id('a')); // left open: unfinished, closed at the end by both writers
+  const last = rec.chunks().at(-1);
+  const endMs = last.times[last.length - 1] + 1;
+  const meta = { pid: 7, tid: 1, processName: 'unit', threadName: 'main' };
+  const [json, pftrace] = ['unit.json', 'unit.pftrace'].map((f) => join(dir, f));
+  for (const path of [json, pftrace]) writeTraceFile(path, rec, meta, endMs);
+  const expected = summaryJson(json);
+  const actual = summaryJson(pftrace);
+  assert.deepEqual(withoutFileAndEvents(actual), withoutFileAndEvents(expected));
+  assert.equal(actual.events, expected.events);
+  assert.equal(actual.functionsBySelf.find((f) => f.name === 'gen').slices, 2_001); // its first run and 2,000 resumptions
 });
 
 test('summary: a damaged protobuf is an unreadable trace, not a crash', () => {
