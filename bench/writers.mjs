@@ -69,7 +69,7 @@ for (let round = 0; round < 2; round++) {
   });
   measure('json', () => {
     let bytes = 0;
-    writeProcessTrace([thread], proc, thread.endMs, (text) => (bytes += text.length));
+    writeProcessTrace([thread], proc, thread.endMs, { bytes: (b) => (bytes += b.length) });
     return bytes;
   });
   measure('pftrace', () => {

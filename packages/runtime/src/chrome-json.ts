@@ -14,6 +14,7 @@ import type { FunctionTable } from './function-table';
 import { msToNs, nsToMicros } from './format';
 import { ENDED_NAMES, RESUMED_NAMES } from './coroutine-kinds';
 import { flowBaseOf, SliceExtractor, type Slice, type WriteFilters } from './slices';
+import { ByteOut, decodeUtf8, type ByteSink } from './byte-out';
 
 export { MAX_DEPTH, type WriteFilters } from './slices';
 
@@ -33,7 +34,6 @@ export interface TraceSource {
 /** Receives the trace text piece by piece. */
 export type Sink = (text: string) => void;
 
-const FLUSH_AT = 1 << 20;
 
 /** A process as the trace names it. */
 export interface ProcessMeta {
@@ -62,7 +62,7 @@ export interface ThreadSource extends TraceSource {
  * Writes the whole trace of one process, all its threads, to `sink`. Slices still open at `endMs`
  * are closed there and get `"unfinished": true` in their args. Returns the number of events.
  */
-export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, endMs: number, sink: Sink): number {
+export function writeProcessTrace(threads: ThreadSource[], proc: ProcessMeta, endMs: number, sink: Sink | { bytes: ByteSink }): number {
   const stream = new ChromeJsonStream(proc, sink);
   const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0)); // endMs is on the process's clock
   for (const source of threads) {
@@ -87,13 +87,15 @@ const NO_MARKS = new Int32Array(0);
  * moment is a valid, if cut-off, array-form trace.
  */
 export class ChromeJsonStream {
-  private readonly out: BufferedSink;
+  /** Where the events go, as bytes (ThreadJsonWriter writes its slices into it directly). */
+  readonly out: ByteOut;
   private readonly arrowIds = { next: 1 };
   private threads = 0;
   events = 0;
 
-  constructor(readonly proc: ProcessMeta, sink: Sink) {
-    this.out = new BufferedSink(sink);
+  /** `sink` gets text; a file writer passes `bytes` instead and skips decoding. */
+  constructor(readonly proc: ProcessMeta, sink: Sink | { bytes: ByteSink }) {
+    this.out = new ByteOut(typeof sink === 'function' ? (bytes) => sink(decodeUtf8(bytes)) : sink.bytes);
     const pidHead = `"pid":${proc.pid}`;
     const ppid = proc.ppid !== undefined ? `,"ppid":${proc.ppid}` : '';
     const dropped = proc.droppedEvents ? `,"dropped_events":${proc.droppedEvents}` : '';
@@ -115,7 +117,7 @@ export class ChromeJsonStream {
   }
 
   push(text: string): void {
-    this.out.push(text);
+    this.out.text(text);
     this.events++;
   }
 
@@ -126,23 +128,37 @@ export class ChromeJsonStream {
 
   /** Ends the array; returns the number of events written. */
   close(): number {
-    this.out.push(']\n');
+    this.out.text(']\n');
     this.out.flush();
     return this.events;
   }
 }
 
+const DUR = ByteOut.encode(',"dur":');
+const CLOSE = ByteOut.encode('}}');
+const CLOSE_UNFINISHED = ByteOut.encode(',"unfinished":true}}');
+
 export class ThreadJsonWriter {
   private readonly extractor: SliceExtractor;
-  private readonly fragments: string[] = [];
+  /** Per function id, `,"name":…,"cat":…,"args":{"file":…,"line":…,"col":…` as bytes. */
+  private readonly fragments: Uint8Array[] = [];
 
   constructor(stream: ChromeJsonStream, readonly tid: number, name: string, private readonly functions: FunctionTable, offsetMs: number, flowBase: number, filters: WriteFilters, arrowIds: { next: number }) {
     const head = `"pid":${stream.proc.pid},"tid":${tid}`;
     stream.push(`,\n{"ph":"M","name":"thread_name",${head},"ts":0,"args":{"name":${JSON.stringify(name)}}}`);
-    const fragment = (id: number): string => this.fragments[id] ?? (this.fragments[id] = functionFragment(this.functions, id));
+    const out = stream.out;
+    const sliceStart = ByteOut.encode(`,\n{"ph":"X",${head},"ts":`);
+    const fragment = (id: number): Uint8Array => this.fragments[id] ?? (this.fragments[id] = ByteOut.encode(',' + functionFragment(this.functions, id)));
     this.extractor = new SliceExtractor(offsetMs, flowBase, filters, {
       slice(s: Slice) {
-        stream.push(`,\n{"ph":"X",${head},"ts":${nsToMicros(s.startNs)},"dur":${nsToMicros(s.endNs - s.startNs)},${fragment(s.id)}${coroutineArgs(s)}`);
+        out.raw(sliceStart);
+        out.micros(s.startNs);
+        out.raw(DUR);
+        out.micros(s.endNs - s.startNs);
+        out.raw(fragment(s.id));
+        if (s.instance === 0) out.raw(s.unfinished ? CLOSE_UNFINISHED : CLOSE);
+        else out.text(coroutineArgs(s));
+        stream.events++;
       },
       wake(fromNs, toNs) {
         // v1 pairs: the slices already carry their instance chain in bind_id, and an X event has one.
@@ -183,19 +199,3 @@ function functionFragment(functions: FunctionTable, id: number): string {
   return `"name":${JSON.stringify(info.name)},"cat":${file},"args":{"file":${file},"line":${info.line},"col":${info.col}`;
 }
 
-class BufferedSink {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly sink: Sink) {}
-  push(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= FLUSH_AT) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length === 0) return;
-    this.sink(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-}

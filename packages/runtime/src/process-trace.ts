@@ -85,7 +85,7 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
   const offsetMs = clock.timeOrigin - options.epochMs;
   const stream = new ChromeJsonStream(
     { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: offsetMs, filters: options.filters },
-    (text) => writeSync(fd, text),
+    { bytes: (bytes) => writeSync(fd, bytes) },
   );
   stream.flush(); // the process's name is on disk from the start: a killed process still shows
   const reader = new ArenaStream(

@@ -14,7 +14,7 @@ export interface RecorderStream {
 
 export function streamRecorder(recorder: Recorder, path: string, meta: TraceMeta, extra: Pick<ProcessMeta, 'filters'> = {}): RecorderStream {
   const fd = openSync(path, 'w');
-  const stream = new ChromeJsonStream({ pid: meta.pid, name: meta.processName, ...extra }, (text) => writeSync(fd, text));
+  const stream = new ChromeJsonStream({ pid: meta.pid, name: meta.processName, ...extra }, { bytes: (bytes) => writeSync(fd, bytes) });
   const thread = stream.thread(meta.tid, meta.threadName, recorder.functions, 0);
   recorder.streamChunksTo((chunk) => {
     try {

@@ -23,9 +23,7 @@ export function writeProcessFile(path: string, format: TraceFormat, threads: Thr
       gz.flush();
       return events;
     }
-    return writeProcessTrace(threads, proc, endMs, (text) => {
-      writeSync(fd, text);
-    });
+    return writeProcessTrace(threads, proc, endMs, { bytes: (bytes) => writeSync(fd, bytes) });
   } finally {
     closeSync(fd);
   }
