@@ -56,7 +56,8 @@ export function readTraceEvents(path: string, handlers: EventHandlers): ReadResu
   return readText(path, fileChunks(path), handlers, () => readFileSync(path, 'utf8'));
 }
 
-function readHead(path: string): Buffer {
+/** The first 64 bytes of a file: enough to tell the formats apart. */
+export function readHead(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(64);

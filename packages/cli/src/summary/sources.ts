@@ -2,8 +2,7 @@
 // SliceSink, in the order it declares; openSources() sniffs the file and lists the sources to try,
 // best first (a source that finds the file is not what it reads throws FallBack: the next one is
 // tried with a fresh sink).
-import { closeSync, openSync, readSync } from 'node:fs';
-import { readTraceEvents } from '../trace-reader';
+import { readHead, readTraceEvents } from '../trace-reader';
 import { chromeEvent, type SliceSink } from './events';
 import { readPftraceAsEnded, readPftraceParentsFirst } from './pftrace-source';
 import { MalformedProtobuf } from './protobuf-reader';
@@ -69,19 +68,9 @@ function pftrace(path: string, order: EventSource['order']): EventSource {
   };
 }
 
-function head(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64);
-    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, null));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** The sources that may read `path` (an uncompressed file), best first. */
 export function sourcesFor(path: string): EventSource[] {
-  const bytes = head(path);
+  const bytes = readHead(path);
   if (bytes.length === 0) throw new UnreadableTrace('the file is empty');
   const start = bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('[')) return [reverseJson(path), forwardJson(path)];
