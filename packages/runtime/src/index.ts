@@ -71,3 +71,5 @@ export function traceToFile(options: TraceToFileOptions): void {
 export function isRecording(): boolean {
   return currentRecorder()?.recording === true;
 }
+
+export { trace, startTrace, TraceScope, disposeSymbol, type ScopeOptions, type ScopeResult } from './scope';
