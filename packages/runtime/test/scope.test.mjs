@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, readTrace, runNode, slicesOf, tempDir } from '../../../test/support/helpers.mjs';
+import { ROOT, readTrace, runNode, runPanopticon, slicesOf, tempDir } from '../../../test/support/helpers.mjs';
 import { FIXTURES } from './support/spawn.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
@@ -112,4 +112,25 @@ test('bad arguments throw clear errors, before fn runs', () => {
   assert.match(seen.badOutput, /^Error: panopticon: cannot write the trace to .*missing.*x\.json: ENOENT/);
   assert.equal(seen.badOutputRan, false);
   assert.match(seen.saveNoPath, /^TypeError: panopticon: save\(path\) needs a file path/);
+});
+
+test('under panopticon, which records already: trace() leaves recording on and writes only its scope', () => {
+  const cli = tempDir('panopticon-scope-cli-');
+  writeFileSync(join(cli, 'p.js'), `const { trace, isRecording } = require(${JSON.stringify(RUNTIME)});
+function a() { return 1; }
+function b() { return a() + 1; }
+function main() { a(); const r = trace(() => b(), { output: 'scope.json' }); a(); console.log(r.result, isRecording()); }
+main();
+`);
+  const run = runPanopticon(['-o', 'all.json', 'p.js'], { cwd: cli });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, '2 true\n');
+  const scoped = readTrace(join(cli, 'scope.json'));
+  assert.ok(scoped.ok, scoped.report);
+  const scope = slicesOf(scoped.model);
+  assert.deepEqual(names(scope).filter((n) => !n.startsWith('(')).sort(), ['a', 'b'], 'main and the a() around the scope are left out');
+  assert.ok(scope.every((s) => !s.args?.unfinished), 'its calls start two levels deep and still close');
+  const all = readTrace(join(cli, 'all.json'));
+  assert.ok(all.ok, all.report);
+  assert.equal(count(slicesOf(all.model), 'a'), 3, 'the whole run is in the process trace');
 });
