@@ -83,6 +83,7 @@ export class Arena {
     return {
       newChunk: (events) => this.claimChunk(slot, events),
       registered: (file, entries) => this.append(slot, RECORD_MODULE, [file, entries]),
+      streams: true,
     };
   }
 

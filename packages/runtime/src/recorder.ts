@@ -58,6 +58,8 @@ export class Recorder {
   private ringEvents = 0;
   private droppedChunks = 0;
   private chunkSink: ((chunk: EventChunk) => boolean) | null = null;
+  /** Events no longer in chunks(): see recordedEvents. */
+  private discarded = 0;
   /** Chunks given back by clear(), reused before any new one is allocated. */
   private readonly spare: EventChunk[] = [];
   private instanceFunction = new Int32Array(INITIAL_INSTANCES);
@@ -308,12 +310,26 @@ export class Recorder {
     return Math.max(0, this.droppedChunks * CHUNK_EVENTS + this.full.length * CHUNK_EVENTS + this.cursor - this.ringEvents);
   }
 
+  /**
+   * Events recorded since the recorder was made: a position that only grows. Those before
+   * `discardedEvents` are no longer in chunks() (written out by streaming, dropped by the ring
+   * buffer, or cleared); chunks() holds positions discardedEvents .. recordedEvents.
+   */
+  get recordedEvents(): number {
+    return this.discarded + this.eventCount;
+  }
+
+  get discardedEvents(): number {
+    return this.discarded;
+  }
+
   get eventCount(): number {
     return this.full.length * CHUNK_EVENTS + this.cursor;
   }
 
   /** Drops recorded events (function ids and instance numbers stay valid). */
   clear(): void {
+    this.discarded += this.eventCount;
     this.droppedChunks = 0;
     for (const chunk of this.full) {
       chunk.marks.fill(0);
@@ -340,15 +356,24 @@ export class Recorder {
   private nextChunk(): void {
     const filled = { codes: this.codes, times: this.times, marks: this.marks, length: CHUNK_EVENTS };
     if (this.chunkSink !== null && this.ringEvents === 0 && this.chunkSink(filled)) {
+      this.discarded += CHUNK_EVENTS;
       filled.marks.fill(0);
       this.spare.push(filled);
       ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop()!);
       this.cursor = 0;
       return;
     }
+    if (this.storage.streams) {
+      // The storage writes it out and reuses its memory: keeping a view of it would read garbage.
+      this.discarded += CHUNK_EVENTS;
+      ({ codes: this.codes, times: this.times, marks: this.marks } = this.storage.newChunk(CHUNK_EVENTS));
+      this.cursor = 0;
+      return;
+    }
     this.full.push(filled);
     if (this.ringEvents > 0 && (this.full.length - 1) * CHUNK_EVENTS >= this.ringEvents) {
       const oldest = this.full.shift()!; // the rest still hold the newest ringEvents
+      this.discarded += CHUNK_EVENTS;
       oldest.marks.fill(0);
       this.spare.push(oldest);
       this.droppedChunks++;

@@ -73,11 +73,11 @@ export class TraceScope {
     const state = stateOf(this.recorder);
     if (!this.recorder.recording) {
       state.owned = true;
-      state.ownedFrom = this.recorder.eventCount;
+      state.ownedFrom = this.recorder.eventCount; // 0: the memory held nobody else's events
       this.recorder.start();
     }
     state.open++;
-    this.from = this.recorder.eventCount;
+    this.from = this.recorder.recordedEvents;
     this.startDepth = this.recorder.depth;
   }
 
@@ -93,12 +93,13 @@ export class TraceScope {
   stop(): number {
     if (this.events !== null) return this.events.length;
     this.endMs = clock.now();
-    const to = this.recorder.eventCount;
-    // A recorder that streams or keeps only its newest events (an enclosing `panopticon` run)
-    // reuses chunks, and its count goes back when one is: a scope spanning that gets no events
-    // if the count fell below its start, else only the newest part. The recorder has no count
-    // that only grows, which is what would tell.
-    this.events = to >= this.from ? scopeEvents(this.recorder.chunks(), this.from, to, this.startDepth) : scopeEvents([], 0, 0, 0);
+    // Positions only grow. A recorder that streams (an enclosing `panopticon` run) or keeps only
+    // its newest events may no longer hold the scope's first events: those are in the enclosing
+    // trace, and the scope's own trace starts where memory does.
+    const discarded = this.recorder.discardedEvents;
+    const from = Math.max(this.from, discarded) - discarded;
+    const to = this.recorder.recordedEvents - discarded;
+    this.events = scopeEvents(this.recorder.chunks(), from, to, this.startDepth);
     const state = stateOf(this.recorder);
     state.open = Math.max(0, state.open - 1);
     if (state.open === 0 && state.owned) {

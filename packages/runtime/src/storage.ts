@@ -14,6 +14,11 @@ export interface RecorderStorage {
   newChunk(events: number): ChunkArrays;
   /** A module registered its function table (ids are given in registration order). */
   registered(file: string, entries: ReadonlyArray<string | number>): void;
+  /**
+   * The storage writes full chunks out itself and reuses their memory (the process arena under
+   * `panopticon`): the recorder must not keep them.
+   */
+  streams?: boolean;
 }
 
 export const heapStorage: RecorderStorage = {
