@@ -57,10 +57,10 @@ export function readTraceEvents(path: string, handlers: EventHandlers): ReadResu
 }
 
 /** The first 64 bytes of a file: enough to tell the formats apart. */
-export function readHead(path: string): Buffer {
+export function readHead(path: string, size = 64): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(64);
+    const buffer = Buffer.alloc(size);
     return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, null));
   } finally {
     closeSync(fd);

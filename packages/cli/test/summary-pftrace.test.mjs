@@ -79,6 +79,29 @@ test('summary of a .pftrace equals the summary of the same recording as JSON, al
   }
 });
 
+test('a .pftrace whose first packet length is a space or a newline is read as protobuf, not as JSON', async () => {
+  // The CI failure this guards: a first packet of 32 bytes begins 0a 20 ("\n "), and a sniffer
+  // that skips whitespace saw JSON. Packets of 32 and 10 bytes whose first field (4, unknown to the
+  // reader, skipped) is followed by '[' are put in front of a real recording.
+  const { name, json } = (await recorded).find((r) => r.name === 'recursive');
+  const real = readFileSync(toPftrace(json, join(dir, `${name}.framing.pftrace`)));
+  const unknownFields = (count) => Buffer.from(Array.from({ length: count }, () => [0x20, 0x5b]).flat());
+  const expected = withoutFileAndEvents(summaryJson(json));
+  for (const length of [0x20, 0x0a]) {
+    const path = join(dir, `${name}.framing-${length}.pftrace`);
+    writeFileSync(path, Buffer.concat([Buffer.from([0x0a, length]), unknownFields(length / 2), real]));
+    assert.equal(readFileSync(path).toString('latin1').trimStart()[0], '[', 'looks like JSON to a whitespace-skipping sniffer');
+    assert.deepEqual(withoutFileAndEvents(summaryJson(path)), expected, `length ${length}`);
+  }
+  // and JSON that begins with a newline and spaces is still JSON (read front to back and sorted,
+  // so more slices are held at once: peakHeld differs)
+  const spaced = join(dir, `${name}.spaced.json`);
+  writeFileSync(spaced, '\n  ' + readFileSync(json, 'utf8'));
+  const { peakHeld, ...fromSpaced } = withoutFileAndEvents(summaryJson(spaced));
+  const { peakHeld: _, ...rest } = expected;
+  assert.deepEqual(fromSpaced, rest);
+});
+
 /** What does not depend on timing: per function its calls and slices, the instances, the threads. */
 function structure(summary) {
   const key = (f) => `${f.name}\u0000${f.file}`;

@@ -15,11 +15,39 @@ const TWO_32 = 2 ** 32;
 const TWO_63 = 2 ** 63;
 const decoder = new TextDecoder();
 
+/**
+ * Whether `head` (the first bytes of a file) reads as Perfetto packets: field 1 of Trace, each
+ * packet's fields well formed as far as the head goes. A packet's length byte may be a space or
+ * a newline, so a protobuf trace can look like JSON to a sniffer that skips whitespace; JSON
+ * text, read as fields, breaks at once ('{' and '[' are group tags, which traces never hold).
+ */
+export function looksLikePerfetto(head: Uint8Array): boolean {
+  if (head[0] !== 0x0a) return false;
+  const trace = new Fields(head);
+  try {
+    while (trace.next()) {
+      if (trace.field !== 1 || trace.wire !== WIRE_LEN) return false;
+      const length = trace.varint();
+      const start = trace.pos;
+      const packet = new Fields(head, start, Math.min(start + length, head.length));
+      while (packet.next()) packet.skip();
+      if (start + length > head.length) return true; // the head ends inside this packet
+      trace.pos = start + length;
+    }
+    return true;
+  } catch (error) {
+    if (!(error instanceof MalformedProtobuf)) throw error;
+    // A field cut off by the end of the head says nothing; a bad tag or wire type says "not protobuf".
+    return /runs past/.test(error.message);
+  }
+}
+
 /** The fields of one message: `while (f.next()) switch (f.field) ...`, reading or skipping each. */
 export class Fields {
   field = 0;
   wire = 0;
-  private pos: number;
+  /** Where the next field starts (moved on by each read). */
+  pos: number;
 
   constructor(private readonly buf: Uint8Array, start = 0, private readonly end = buf.length) {
     this.pos = start;

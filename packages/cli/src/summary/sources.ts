@@ -5,7 +5,7 @@
 import { readHead, readTraceEvents } from '../trace-reader';
 import { chromeEvent, type SliceSink } from './events';
 import { readPftraceAsEnded, readPftraceParentsFirst } from './pftrace-source';
-import { MalformedProtobuf } from './protobuf-reader';
+import { looksLikePerfetto, MalformedProtobuf } from './protobuf-reader';
 import { NotLineFormatted, readEventsFromEnd } from './reverse-lines';
 import { OrderError } from './thread-stack';
 
@@ -70,13 +70,14 @@ function pftrace(path: string, order: EventSource['order']): EventSource {
 
 /** The sources that may read `path` (an uncompressed file), best first. */
 export function sourcesFor(path: string): EventSource[] {
-  const bytes = readHead(path);
+  const bytes = readHead(path, 4096);
   if (bytes.length === 0) throw new UnreadableTrace('the file is empty');
+  // Perfetto's protobuf starts with field 1 of Trace (a packet): 0x0a, also JSON's newline; the
+  // packet's length may be whitespace too, so the framing is checked before JSON is assumed.
+  // Spooled parents first; slices in an order that cannot nest so: sorted.
+  if (looksLikePerfetto(bytes)) return [pftrace(path, 'parents-first'), pftrace(path, 'any')];
   const start = bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('[')) return [reverseJson(path), forwardJson(path)];
   if (start.startsWith('{')) return [forwardJson(path)];
-  // Perfetto's protobuf starts with field 1 of Trace (a packet): 0x0a, also JSON's newline, so
-  // tested after JSON. Spooled parents first; slices in an order that cannot nest so: sorted.
-  if (bytes[0] === 0x0a) return [pftrace(path, 'parents-first'), pftrace(path, 'any')];
   throw new UnreadableTrace('not a trace: Chrome JSON begins with [ or {, Perfetto protobuf with 0x0a');
 }
