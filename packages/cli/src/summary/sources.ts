@@ -79,5 +79,7 @@ export function sourcesFor(path: string): EventSource[] {
   const start = bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('[')) return [reverseJson(path), forwardJson(path)];
   if (start.startsWith('{')) return [forwardJson(path)];
+  // Neither JSON nor well-framed packets, but protobuf's first byte: the decoder says what is wrong.
+  if (bytes[0] === 0x0a) return [pftrace(path, 'parents-first'), pftrace(path, 'any')];
   throw new UnreadableTrace('not a trace: Chrome JSON begins with [ or {, Perfetto protobuf with 0x0a');
 }
