@@ -49,7 +49,7 @@ function decorate(options: TracedOptions, args: unknown[]): any {
   const [a, b, c] = args;
   if (args.length === 2 && isContext(b)) return decorateTc39(a, b, options, decorationSite());
   if (args.length === 1 && typeof a === 'function') return decorateClass(a as AnyFn, options, decorationSite()) ?? undefined;
-  if (args.length >= 2 && (typeof b === 'string' || typeof b === 'symbol' || typeof b === 'number')) {
+  if (args.length >= 2 && ((typeof a === 'object' && a !== null) || typeof a === 'function') && (typeof b === 'string' || typeof b === 'symbol' || typeof b === 'number')) {
     return decorateLegacyMember(a, b, c as PropertyDescriptor | undefined, options, decorationSite());
   }
   throw new TypeError('panopticon: @traced decorates a class, a method or an accessor');
