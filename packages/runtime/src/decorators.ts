@@ -6,7 +6,7 @@
 // In code the plugin instrumented, the body already records itself: a function whose source
 // holds the instrumenter's `__panopticon_` names is left as it is (checked once, at decoration).
 import { Site, decorationSite, memberText, nameOfClass, type Position, type SiteKind } from './traced-site';
-import { copyIdentity, wrapFunction, wrappers } from './traced-wrap';
+import { wrapFunction, wrappers } from './traced-wrap';
 
 export interface TracedOptions {
   /** The slice's name instead of `Class.method`; on a class, the class's name in its members' names. */
@@ -111,9 +111,7 @@ function fieldInitializer(name: string | symbol, isStatic: boolean, options: Tra
       const cls = nameOfClass(isStatic ? this : (this as { constructor?: unknown } | null)?.constructor);
       site = new Site('method', memberText(name), cls, isStatic, name, options.name, at);
     }
-    const wrapper = wrapFunction(initial as AnyFn, site);
-    copyIdentity(wrapper, initial as AnyFn);
-    return wrapper;
+    return wrapFunction(initial as AnyFn, site);
   };
 }
 

@@ -1,6 +1,6 @@
 // Compiles the @traced fixtures (fixtures/decorators/*.ts) with the real compilers, each way a
 // project can: TypeScript with TC39 decorators or experimentalDecorators, Babel with the 2023-11
-// or the legacy decorators transform, and Babel plus the instrumenter. Each build runs with plain
+// (or 2023-05) or the legacy decorators transform, and Babel plus the instrumenter. Each build runs with plain
 // node inside trace() (from @panopticon/runtime) with the real `traced`, or with one that does
 // nothing (`plain: true`), and gives back what the program saw and the trace's model.
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ const ts = require('typescript');
 const instrumenter = require(join(ROOT, 'packages', 'babel-plugin', 'dist', 'index.js')).default;
 const RUNTIME = join(ROOT, 'packages', 'runtime', 'dist', 'index.js');
 
-export const BUILDS = ['tsc', 'tsc-experimental', 'babel-2023-11', 'babel-legacy'];
+export const BUILDS = ['tsc', 'tsc-experimental', 'babel-2023-11', 'babel-2023-05', 'babel-legacy'];
 
 /** A `traced` that leaves everything as it is, in every protocol. */
 const PLAIN_DECO = `exports.traced = function traced(...args) {
@@ -41,7 +41,7 @@ function compile(source, fileName, build, dir) {
     assert.deepEqual(out.diagnostics, [], `${build} ${fileName}`);
     return out.outputText;
   }
-  const version = build === 'babel-legacy' ? 'legacy' : '2023-11';
+  const version = build === 'babel-legacy' ? 'legacy' : build === 'babel-2023-05' ? '2023-05' : '2023-11';
   const plugins = [
     ...(build === 'babel-instrumented' ? [[instrumenter, { cwd: dir, runtime: 'global' }]] : []),
     [require.resolve('@babel/plugin-proposal-decorators'), { version }],
