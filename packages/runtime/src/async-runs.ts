@@ -212,7 +212,10 @@ function creatorKey(holder: { stack?: unknown }): string {
 function keyOfFrames(_error: unknown, frames: CallSiteLike[]): string {
   for (const frame of frames) {
     const file = frame.getFileName();
-    if (file === null || file === __filename || file.startsWith('node:')) continue;
+    // A built-in frame (`Promise.then`, `new Promise`, `Promise.all`) made it: not an await,
+    // whose promises V8 creates right in the function's frame.
+    if (file === null || file === undefined || file === '') return '';
+    if (file === __filename || file.startsWith('node:')) continue;
     const line = frame.getEnclosingLineNumber?.() ?? 0;
     const col = frame.getEnclosingColumnNumber?.() ?? 0;
     return `${file}:${line}:${col}`;
