@@ -99,3 +99,19 @@ test('code the plugin instrumented is left alone', () => {
   const fn = new Function('return function m() { var __panopticon_frame = 0; return 1; }')();
   assert.equal(tc39Method(traced, fn, 'm'), fn);
 });
+
+test('a TC39 member decorator is not told its class: the first call finds it, on a subclass too', () => {
+  class Base {
+    m() {
+      return 1;
+    }
+    static s() {
+      return 2;
+    }
+  }
+  class Sub extends Base {}
+  Base.prototype.m = tc39Method(traced, Base.prototype.m, 'm');
+  Base.s = tc39Method(traced, Base.s, 's', { static: true });
+  const names = namesOf(() => [new Sub().m(), Sub.s(), new Base().m()]);
+  assert.deepEqual(names, ['Base.m', 'Base.s', 'Base.m']);
+});
