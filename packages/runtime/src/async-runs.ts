@@ -78,7 +78,7 @@ class AsyncRuns {
       if (hooks === undefined) return null;
       const runs = new AsyncRuns(rec);
       hooks.createHook({
-        init: (promise: object) => runs.init(promise),
+        init: (promise: object, parent: object | undefined) => runs.init(promise, parent),
         settled: (promise: object) => runs.settle(promise),
         before: (promise: object) => runs.before(promise),
         after: (promise: object) => runs.after(promise),
@@ -124,7 +124,7 @@ class AsyncRuns {
     this.rec.suspendAs(co, Ended.Settled);
   }
 
-  private init(promise: object): void {
+  private init(promise: object, parent: object | undefined): void {
     const n = this.cos.length;
     if (n === 0) return;
     try {
@@ -139,8 +139,12 @@ class AsyncRuns {
         }
         return;
       }
-      this.latest = promise;
-      captureCreator(this.latestStack);
+      // An await's promise always has a parent, the awaited one, which is never the function's
+      // own promise (for `await 1` that is the promise V8 makes of the 1 just before): others
+      // cannot be it, and need no stack (captures are the costly part).
+      const candidate = parent !== undefined && parent !== this.outer[co];
+      this.latest = candidate ? promise : undefined;
+      if (candidate) captureCreator(this.latestStack);
     } catch {
       // never throw into V8's promise machinery
     }
