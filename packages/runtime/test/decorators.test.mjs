@@ -113,6 +113,14 @@ for (const build of BUILDS) {
   });
 }
 
+test('with no recorder in the process, decorated code runs as undecorated code does', () => {
+  for (const build of ['tsc', 'babel-legacy']) {
+    const idle = runDecorated('shapes', build, { idle: true });
+    // (the same as traced, which is the same as undecorated but for babel-legacy's new.target, above)
+    assert.deepEqual(idle.seen, runs[build].traced.seen, build);
+  }
+});
+
 test('TC39 only: auto-accessors, private methods and fields holding functions (TypeScript and Babel 2023-11)', () => {
   for (const build of ['tsc', 'babel-2023-11']) {
     const traced = runDecorated('tc39-only', build);

@@ -31,6 +31,13 @@ trace(() => program.main(), process.argv[3] ? { output: process.argv[3] } : {}).
   (e) => { console.error(e); process.exitCode = 1; },
 );\n`;
 
+/** The same program with no recorder in the process: the decorators' idle path. */
+const IDLE_HARNESS = `const program = require(process.argv[2]);
+program.main().then(
+  (result) => console.log(JSON.stringify(result)),
+  (e) => { console.error(e); process.exitCode = 1; },
+);\n`;
+
 function compile(source, fileName, build, dir) {
   if (build === 'tsc' || build === 'tsc-experimental') {
     const out = ts.transpileModule(source, {
@@ -61,20 +68,22 @@ function compile(source, fileName, build, dir) {
 }
 
 /**
- * Builds fixtures/decorators/NAME.ts with `build` and runs it. Returns {seen, slices, trace, dir}
- * (slices and trace only when traced).
+ * Builds fixtures/decorators/NAME.ts with `build` and runs it: inside trace() with the real
+ * `traced`, or with one that does nothing (`plain`), or with the real one and no recorder at all
+ * (`idle`). Returns {seen, slices, trace, dir} (slices and trace only when traced).
  */
-export function runDecorated(name, build, { plain = false } = {}) {
+export function runDecorated(name, build, { plain = false, idle = false } = {}) {
   const dir = tempDir(`panopticon-decorators-${build}-`);
   const source = readFileSync(join(FIXTURES, 'decorators', `${name}.ts`), 'utf8');
   writeFileSync(join(dir, `${name}.js`), compile(source, `${name}.ts`, build, dir));
   writeFileSync(join(dir, 'deco.js'), plain ? PLAIN_DECO : `module.exports = require(${JSON.stringify(RUNTIME)});\n`);
-  writeFileSync(join(dir, 'harness.js'), HARNESS);
+  writeFileSync(join(dir, 'harness.js'), idle ? IDLE_HARNESS : HARNESS);
   const output = join(dir, 'trace.json');
   const run = runNode([join(dir, 'harness.js'), join(dir, `${name}.js`), plain ? '' : output], { cwd: dir });
   assert.equal(run.status, 0, `${build}: ${run.stderr}`);
+  assert.equal(run.stderr, '', `${build}: nothing on stderr`);
   const seen = JSON.parse(run.stdout.trim().split('\n').pop());
-  if (plain) return { seen, dir };
+  if (plain || idle) return { seen, dir };
   const trace = readTrace(output);
   assert.ok(trace.ok, `${build}: ${trace.report}`);
   return { seen, dir, trace, slices: slicesOf(trace.model) };
