@@ -12,6 +12,8 @@ export const enum Resumed {
   Return = 4,
   AwaitFulfilled = 5,
   AwaitRejected = 6,
+  /** Resumed from an await whose outcome is not known (`@traced` async methods without the plugin). */
+  Await = 7,
 }
 
 /** How a slice of a generator or async function ended. */
@@ -20,13 +22,15 @@ export const enum Ended {
   Await = 2,
   Return = 3,
   Throw = 4,
+  /** Left by a return or a throw, not known which (`@traced` async methods without the plugin). */
+  Settled = 5,
 }
 
 /** Mark of a wake-up event (code 0): the next coroutine slice was woken by the instance. */
 export const WOKEN = 7;
 
-export const RESUMED_NAMES = ['', 'first run', 'next', 'throw', 'return', 'await fulfilled', 'await rejected'];
-export const ENDED_NAMES = ['', 'yield', 'await', 'return', 'throw'];
+export const RESUMED_NAMES = ['', 'first run', 'next', 'throw', 'return', 'await fulfilled', 'await rejected', 'await'];
+export const ENDED_NAMES = ['', 'yield', 'await', 'return', 'throw', 'settled'];
 
 /** Where an instance is between hooks. */
 export const enum InstanceState {

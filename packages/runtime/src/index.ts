@@ -73,3 +73,4 @@ export function isRecording(): boolean {
 }
 
 export { trace, startTrace, TraceScope, disposeSymbol, type ScopeOptions, type ScopeResult } from './scope';
+export { traced, type TracedOptions } from './decorators';

@@ -184,6 +184,20 @@ export class Recorder {
     this.exitSlice(co, Ended.Return, InstanceState.Done);
   }
 
+  /** `@traced` without the plugin: resumes a suspended instance, saying how. */
+  resumeAs(co: number, how: Resumed): void {
+    const state = this.instanceState[co];
+    if (co === 0 || state === InstanceState.Running || state === InstanceState.Done) return;
+    this.enterSlice(co, how);
+  }
+
+  /** `@traced` without the plugin: suspends or ends a running instance, saying how. */
+  suspendAs(co: number, how: Ended): void {
+    if (co === 0 || this.instanceState[co] !== InstanceState.Running) return;
+    const done = how === Ended.Return || how === Ended.Throw || how === Ended.Settled;
+    this.exitSlice(co, how, done ? InstanceState.Done : how === Ended.Yield ? InstanceState.Yielded : InstanceState.Awaiting);
+  }
+
   private enterSlice(co: number, how: Resumed): void {
     const c = this.cursor;
     this.codes[c] = this.instanceFunction[co];

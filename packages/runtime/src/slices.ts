@@ -150,7 +150,7 @@ export class SliceExtractor {
       // In from the instance's previous slice if one was written; out to its next one if it
       // suspended (an instance that never resumes leaves a dangling arrow, which viewers drop).
       out.flowIn = this.written.next(co) > 0;
-      out.flowOut = !unfinished && out.ended !== 0 && out.ended !== Ended.Return && out.ended !== Ended.Throw;
+      out.flowOut = !unfinished && out.ended !== 0 && out.ended !== Ended.Return && out.ended !== Ended.Throw && out.ended !== Ended.Settled;
       out.flowId = this.flowBase + co;
       if (wokenBy !== 0) {
         const from = this.wakes.pointIn(wokenBy);

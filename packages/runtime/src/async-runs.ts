@@ -1,0 +1,228 @@
+// `@traced` async methods in code the plugin did not instrument: the body's awaits are invisible
+// to a wrapper, so V8's promise hooks (Node only) tell when the instance runs.
+//
+// Measured on Node 20: the promise an `await` creates for itself (the "throwaway" whose reaction
+// resumes the body) is the last promise created before the body suspends, in a frame of the
+// async function itself, and its `before`/`after` hooks bracket exactly the body's next run. Its
+// parent is the awaited promise, not the function's own. So: while a traced run is on the stack,
+// the latest promise created and the frame that created it (a stack capture limited to a few
+// frames) are kept; when the run ends, if the function's own promise did not settle and that
+// latest promise was made by the function's own code (same source position), it is the await's,
+// and its `before` starts the next slice. Otherwise the body has ended (by a return or a throw,
+// which the hooks cannot tell apart: `settled`).
+//
+// Promise hooks slow every promise of the process; they are installed the first time a traced
+// async method runs while recording, and stay.
+import type { Recorder } from './recorder';
+import type { Site } from './traced-site';
+import { Ended, Resumed } from './coroutine-kinds';
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+type CallSiteLike = { getFileName(): string | null; getEnclosingLineNumber?(): number | null; getEnclosingColumnNumber?(): number | null };
+
+const KEY = Symbol.for('panopticon.async-runs');
+
+export function tracedAsyncCall(rec: Recorder, site: Site, fn: AnyFn, thisArg: unknown, args: IArguments): unknown {
+  const runs = runsOf(rec);
+  if (runs === null) {
+    // No promise hooks here: the first run is a plain slice.
+    const frame = rec.enter(site.id);
+    try {
+      return fn.apply(thisArg, args as unknown as unknown[]);
+    } finally {
+      rec.exit(frame);
+    }
+  }
+  const co = rec.begin(site.id);
+  if (co === 0) return fn.apply(thisArg, args as unknown as unknown[]);
+  runs.push(co, site, null);
+  let promise: unknown;
+  try {
+    promise = fn.apply(thisArg, args as unknown as unknown[]);
+  } catch (error) {
+    runs.pop();
+    rec.suspendAs(co, Ended.Throw);
+    throw error;
+  }
+  runs.runEnded(co);
+  return promise;
+}
+
+function runsOf(rec: Recorder): AsyncRuns | null {
+  const holder = rec as unknown as Record<symbol, AsyncRuns | null | undefined>;
+  let runs = holder[KEY];
+  if (runs === undefined) {
+    runs = AsyncRuns.create(rec);
+    Object.defineProperty(rec, KEY, { value: runs, enumerable: false });
+  }
+  return runs;
+}
+
+class AsyncRuns {
+  /** Traced runs on the stack, innermost last: instance, its site, the promise whose reaction it is. */
+  private readonly cos: number[] = [];
+  private readonly sites: Site[] = [];
+  private readonly reactions: (object | null)[] = [];
+  /** Per instance: its own promise (until it ends) and whether that settled during the run. */
+  private readonly outer: (object | undefined)[] = [];
+  private readonly settled: boolean[] = [];
+  /** The latest promise created during the innermost run, and the stack that created it. */
+  private latest: object | undefined = undefined;
+  private latestStack: { stack?: unknown } = {};
+  private readonly ownerOf = new WeakMap<object, number>();
+
+  static create(rec: Recorder): AsyncRuns | null {
+    try {
+      if (typeof process !== 'object' || process === null || typeof process.versions?.node !== 'string') return null;
+      const hooks = (require('node:v8') as typeof import('node:v8')).promiseHooks;
+      if (hooks === undefined) return null;
+      const runs = new AsyncRuns(rec);
+      hooks.createHook({
+        init: (promise: object, parent: object | undefined) => runs.init(promise, parent),
+        settled: (promise: object) => runs.settle(promise),
+        before: (promise: object) => runs.before(promise),
+        after: (promise: object) => runs.after(promise),
+      });
+      return runs;
+    } catch {
+      return null;
+    }
+  }
+
+  private constructor(private readonly rec: Recorder) {}
+
+  push(co: number, site: Site, reaction: object | null): void {
+    this.cos.push(co);
+    this.sites.push(site);
+    this.reactions.push(reaction);
+    this.latest = undefined;
+  }
+
+  pop(): void {
+    this.cos.pop();
+    this.sites.pop();
+    this.reactions.pop();
+    this.latest = undefined;
+  }
+
+  /** The innermost run (instance `co`) returned to its caller or to the microtask queue. */
+  runEnded(co: number): void {
+    const site = this.sites[this.sites.length - 1];
+    const latest = this.latest;
+    const latestKey = latest !== undefined && !this.settled[co] ? creatorKey(this.latestStack) : '';
+    this.pop();
+    if (latestKey !== '' && latestKey === site.frameKey) {
+      this.ownerOf.set(latest!, co);
+      this.suspendedSite[co] = site;
+      this.rec.suspendAs(co, Ended.Await);
+      return;
+    }
+    // Returned (perhaps a promise it is now resolved with) or threw.
+    this.outer[co] = undefined;
+    this.suspendedSite[co] = undefined;
+    this.settled[co] = false;
+    this.rec.suspendAs(co, Ended.Settled);
+  }
+
+  private init(promise: object, parent: object | undefined): void {
+    const n = this.cos.length;
+    if (n === 0) return;
+    try {
+      const co = this.cos[n - 1];
+      if (this.outer[co] === undefined) {
+        // An async function creates its own promise first, before its parameters: in its frame.
+        this.outer[co] = promise;
+        const site = this.sites[n - 1];
+        if (site.frameKey === '') {
+          captureCreator(this.latestStack);
+          site.frameKey = creatorKey(this.latestStack);
+        }
+        return;
+      }
+      // An await's promise always has a parent, the awaited one, which is never the function's
+      // own promise (for `await 1` that is the promise V8 makes of the 1 just before): others
+      // cannot be it, and need no stack (captures are the costly part).
+      const candidate = parent !== undefined && parent !== this.outer[co];
+      this.latest = candidate ? promise : undefined;
+      if (candidate) captureCreator(this.latestStack);
+    } catch {
+      // never throw into V8's promise machinery
+    }
+  }
+
+  private settle(promise: object): void {
+    const n = this.cos.length;
+    if (n === 0) return;
+    const co = this.cos[n - 1];
+    if (this.outer[co] === promise) this.settled[co] = true;
+  }
+
+  private before(promise: object): void {
+    const co = this.ownerOf.get(promise);
+    if (co === undefined) return;
+    this.ownerOf.delete(promise);
+    try {
+      this.rec.resumeAs(co, Resumed.Await);
+      this.push(co, this.siteOf(co), promise);
+    } catch {
+      // never throw into V8's promise machinery
+    }
+  }
+
+  private after(promise: object): void {
+    const n = this.reactions.length;
+    if (n === 0 || this.reactions[n - 1] !== promise) return;
+    try {
+      this.runEnded(this.cos[n - 1]);
+    } catch {
+      // never throw into V8's promise machinery
+    }
+  }
+
+  /** Sites of suspended instances, for the run their reaction starts. */
+  private readonly suspendedSite: (Site | undefined)[] = [];
+
+  private siteOf(co: number): Site {
+    return this.suspendedSite[co]!;
+  }
+}
+
+const CAPTURE_FRAMES = 6;
+
+function captureCreator(holder: { stack?: unknown }): void {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CAPTURE_FRAMES;
+  try {
+    Error.captureStackTrace(holder, captureCreator);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** File and position of the function that created the promise: the first frame that is not ours or node's. */
+function creatorKey(holder: { stack?: unknown }): string {
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = keyOfFrames;
+  try {
+    const key = holder.stack;
+    return typeof key === 'string' ? key : '';
+  } catch {
+    return '';
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
+}
+
+function keyOfFrames(_error: unknown, frames: CallSiteLike[]): string {
+  for (const frame of frames) {
+    const file = frame.getFileName();
+    // A built-in frame (`Promise.then`, `new Promise`, `Promise.all`) made it: not an await,
+    // whose promises V8 creates right in the function's frame.
+    if (file === null || file === undefined || file === '') return '';
+    if (file === __filename || file.startsWith('node:')) continue;
+    const line = frame.getEnclosingLineNumber?.() ?? 0;
+    const col = frame.getEnclosingColumnNumber?.() ?? 0;
+    return `${file}:${line}:${col}`;
+  }
+  return '';
+}
