@@ -73,3 +73,5 @@ export function isRecording(): boolean {
 }
 
 export { trace, startTrace, TraceScope, disposeSymbol, type ScopeOptions, type ScopeResult } from './scope';
+export { instant, counter, nameThread, type EventArgs } from './custom-events';
+export { SideKind, SIDE_SHIFT } from './side-events';
