@@ -75,3 +75,11 @@ test('--counters=abc is refused before the program runs', () => {
     assert.equal(existsSync(output), false);
   }
 });
+
+test('panopticon summary reads traces with counters, in both formats', () => {
+  for (const file of ['counters.json', 'counters.pftrace']) {
+    const run = runPanopticon(['summary', join(dir, file)], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /spin {2}\(burn\.js:\d+\)/);
+  }
+});

@@ -35,6 +35,8 @@ export interface ThreadData {
 const MAX_EVENT_BYTES = 2 ** 31;
 const MAX_RECORD_BYTES = 2 ** 28;
 const MAX_THREADS = 1024;
+/** Side-event payloads stop here; the rest of the records buffer is kept for function tables. */
+const SIDE_RECORD_BYTES = MAX_RECORD_BYTES * 0.75;
 const NEXT_CHUNK = 0;
 const NEXT_SLOT = 1;
 const RECORD_BYTES = 2;
@@ -257,8 +259,12 @@ export class Arena {
     return { ...arrays, length: lo };
   }
 
-  /** A payload JSON cannot carry (a cycle, a BigInt) goes as null: the hooks never throw. */
+  /**
+   * A payload JSON cannot carry (a cycle, a BigInt) goes as null: the hooks never throw. Payloads
+   * stop at SIDE_RECORD_BYTES, so that function tables (names) always have room.
+   */
   private appendSideValue(slot: number, index: number, value: unknown): void {
+    if (Atomics.load(this.header, RECORD_BYTES) >= SIDE_RECORD_BYTES) return;
     try {
       this.append(slot, RECORD_SIDE_VALUE, [index, value]);
     } catch {
