@@ -43,6 +43,8 @@ const RECORD_BYTES = 2;
 const FREE_LOCK = 3;
 const FREE_COUNT = 4;
 const CLAIM_SEQ = 5;
+/** 1 once some thread said that side-event payloads no longer fit. */
+const SIDE_FULL_NOTED = 6;
 const FIRST_OWNER = 16;
 export const RECORD_MODULE = 1;
 export const RECORD_THREAD_NAME = 2;
@@ -264,7 +266,16 @@ export class Arena {
    * stop at SIDE_RECORD_BYTES, so that function tables (names) always have room.
    */
   private appendSideValue(slot: number, index: number, value: unknown): void {
-    if (Atomics.load(this.header, RECORD_BYTES) >= SIDE_RECORD_BYTES) return;
+    if (Atomics.load(this.header, RECORD_BYTES) >= SIDE_RECORD_BYTES) {
+      if (Atomics.compareExchange(this.header, SIDE_FULL_NOTED, 0, 1) === 0) {
+        try {
+          process.stderr.write(`panopticon: process ${process.pid}: the trace has no more room for custom events and counters; later ones are left out\n`);
+        } catch {
+          // nothing to tell it with
+        }
+      }
+      return;
+    }
     try {
       this.append(slot, RECORD_SIDE_VALUE, [index, value]);
     } catch {
