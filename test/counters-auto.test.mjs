@@ -40,3 +40,20 @@ test('an idle build with PANOPTICON_COUNTERS but nothing recording writes nothin
   assert.equal(run.stdout, plain.stdout);
   assert.equal(run.stderr, '');
 });
+
+test('traceToFile({ counters }) samples too', () => {
+  const out = join(dir, 'to-file.json');
+  const program = `
+    const { traceToFile } = require(${JSON.stringify(join(ROOT, 'packages', 'runtime', 'dist', 'index.js'))});
+    traceToFile({ output: ${JSON.stringify(out)}, counters: 5, quiet: true });
+    let n = 0;
+    const tick = () => { const end = Date.now() + 3; while (Date.now() < end) n++; if (n < 1e12 && tick.left-- > 0) setTimeout(tick, 1); };
+    tick.left = 10;
+    tick();`;
+  const run = runNode(['-e', program], { cwd: dir });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  assert.ok(trace.model.counters.some((c) => c.name === 'heap (main).used MB' && c.value > 0));
+});
