@@ -58,6 +58,8 @@ export class Arena {
   readonly maxChunks: number;
   private readonly chunkBytes: number;
   private readonly encoder = new TextEncoder();
+  private recordBytes: Uint8Array | undefined;
+  private recordWords: Int32Array | undefined;
 
   private constructor(readonly buffers: ArenaBuffers) {
     this.chunkBytes = buffers.chunkEvents * 16;
@@ -293,15 +295,19 @@ export class Arena {
     const start = Atomics.add(this.header, RECORD_BYTES, size);
     if (start + size > MAX_RECORD_BYTES) return;
     try {
-      ensureLength(this.buffers.records, start + size);
+      // In steps of 64 KiB: growing shared memory is a system call, too slow for every record.
+      if (this.buffers.records.byteLength < start + size) ensureLength(this.buffers.records, Math.min(MAX_RECORD_BYTES, (start + size + 0xffff) & ~0xffff));
     } catch {
       return;
     }
-    new Uint8Array(this.buffers.records, start + 12, bytes.length).set(bytes);
-    const words = new Int32Array(this.buffers.records, start, 3);
-    Atomics.store(words, 1, slot);
-    Atomics.store(words, 2, kind);
-    Atomics.store(words, 0, bytes.length + 1); // last: the record is complete (+1: never 0)
+    // Views that follow the buffer as it grows, made once: a view per record costs more than the record.
+    const recordBytes = (this.recordBytes ??= new Uint8Array(this.buffers.records));
+    const words = (this.recordWords ??= new Int32Array(this.buffers.records));
+    recordBytes.set(bytes, start + 12);
+    const at = start >> 2;
+    Atomics.store(words, at + 1, slot);
+    Atomics.store(words, at + 2, kind);
+    Atomics.store(words, at, bytes.length + 1); // last: the record is complete (+1: never 0)
   }
 
   private forEachRecord(visit: (slot: number, kind: number, value: unknown) => void, from = 0): number {
