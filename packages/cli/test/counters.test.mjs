@@ -76,10 +76,19 @@ test('--counters=abc is refused before the program runs', () => {
   }
 });
 
-test('panopticon summary reads traces with counters, in both formats', () => {
+test('panopticon summary lists the counter tracks, in both formats alike', () => {
+  const listed = {};
   for (const file of ['counters.json', 'counters.pftrace']) {
     const run = runPanopticon(['summary', join(dir, file)], { cwd: dir });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /spin {2}\(burn\.js:\d+\)/);
+    assert.match(run.stdout, /\nCounters\n {2}samples +min +max +last +counter\n/);
+    assert.match(run.stdout, /heap \(main\)\.used MB {2}\(pid \d+\)/);
+    const json = JSON.parse(runPanopticon(['summary', '--json', join(dir, file)], { cwd: dir }).stdout);
+    const { byName } = tracks(join(dir, file));
+    // As many samples per track as the checker sees.
+    assert.deepEqual(Object.fromEntries(json.counters.map((c) => [c.name, c.samples])), Object.fromEntries([...byName].map(([name, values]) => [name, values.length])));
+    listed[file] = json.counters.map((c) => c.name);
   }
+  assert.deepEqual(listed['counters.json'], listed['counters.pftrace']);
 });
