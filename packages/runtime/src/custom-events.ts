@@ -53,16 +53,31 @@ export function counter(name: string, values: Record<string, number>): void {
   }
 }
 
-/** Names the calling thread in the trace (the latest name given wins). */
+/**
+ * Names the calling thread in the trace (the latest name given wins). Given while nothing records,
+ * it is remembered for the traces written later (a scope's, a signal's snapshot).
+ */
 export function nameThread(name: string): void {
-  const recorder = realm[REGISTRY_KEY];
-  if (recorder === undefined || !recorder.recording) return;
   try {
-    if (typeof name !== 'string' || name === '') return warnOnce('thread', `nameThread(name) needs a non-empty string, got ${describe(name)}`);
+    if (typeof name !== 'string' || name === '') {
+      // Said only while recording: an untraced program's stderr stays its own.
+      if (recording() !== undefined) warnOnce('thread', `nameThread(name) needs a non-empty string, got ${describe(name)}`);
+      return;
+    }
+    // On the realm, as the registry is (hidden, and shared by every copy of the runtime).
+    Object.defineProperty(realm, THREAD_NAME, { value: name, configurable: true, enumerable: false, writable: true });
     recording()?.addSide(SideKind.ThreadName, name);
   } catch {
     // never into the program
   }
+}
+
+const THREAD_NAME = Symbol.for('panopticon.threadName');
+
+/** The name the thread gave itself, if any. */
+export function ownThreadName(): string | undefined {
+  const name = (realm as unknown as Record<symbol, unknown>)[THREAD_NAME];
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** A JSON-like copy of `args` (undefined: not an object). Functions, symbols and cycles are left out. */

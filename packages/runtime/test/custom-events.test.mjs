@@ -108,3 +108,17 @@ test('trace(fn) from plain node: the scope has the custom events, in both format
   assert.ok(produce, 'produce() has a slice');
   assert.ok(outputs.pftrace.instants.filter((i) => i.name === 'produced').every((i) => i.ts >= produce.ts && i.ts <= produce.ts + produce.dur));
 });
+
+test('a name given while nothing records is the name in the traces written later', () => {
+  const out = join(dir, 'early.json');
+  const program = `
+    const { nameThread, instant, trace } = require(${JSON.stringify(RUNTIME)});
+    nameThread('early');
+    trace(() => instant('inside'), { output: ${JSON.stringify(out)} });`;
+  const run = runNode(['-e', program], { cwd: dir });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  const seen = custom(checked(out));
+  assert.deepEqual(seen.threads, ['early']);
+  assert.deepEqual(seen.instants, [{ thread: 'early', name: 'inside', args: {} }]);
+});
