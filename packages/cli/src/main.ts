@@ -72,6 +72,7 @@ export function main(argv: string[]): void {
     wakeups: args.wakeups,
     filters: { maxDepth: args.maxDepth, minDurationUs: args.minDurationUs },
     keepNewest: args.buffer,
+    counters: args.counters,
   };
   let file: string;
   let fileArgs: string[];

@@ -27,6 +27,8 @@ export interface TraceOptions {
   filters?: { maxDepth?: number; minDurationUs?: number };
   /** Ring-buffer mode: each thread keeps its newest N events, written at exit. */
   keepNewest?: number;
+  /** Sample counters (CPU, heap, event loop) every this many ms in every thread. */
+  counters?: number;
 }
 
 export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';

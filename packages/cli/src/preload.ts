@@ -18,7 +18,7 @@ import { keepTracingChildren } from './child-env';
 const options = readOptions();
 if (options) {
   const part = partPaths(options.sessionDir, process.pid);
-  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest });
+  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest, counters: options.counters });
   if (traced) installLoaders(options);
 }
 

@@ -35,16 +35,22 @@ export interface ThreadData {
 const MAX_EVENT_BYTES = 2 ** 31;
 const MAX_RECORD_BYTES = 2 ** 28;
 const MAX_THREADS = 1024;
+/** Side-event payloads stop here; the rest of the records buffer is kept for function tables. */
+const SIDE_RECORD_BYTES = MAX_RECORD_BYTES * 0.75;
 const NEXT_CHUNK = 0;
 const NEXT_SLOT = 1;
 const RECORD_BYTES = 2;
 const FREE_LOCK = 3;
 const FREE_COUNT = 4;
 const CLAIM_SEQ = 5;
+/** 1 once some thread said that side-event payloads no longer fit. */
+const SIDE_FULL_NOTED = 6;
 const FIRST_OWNER = 16;
 export const RECORD_MODULE = 1;
 export const RECORD_THREAD_NAME = 2;
 export const RECORD_THREAD_ORIGIN = 3;
+/** [index, value]: a side event's payload (side-events.ts), before the event itself. */
+export const RECORD_SIDE_VALUE = 4;
 
 export class Arena {
   private readonly header: Int32Array;
@@ -52,6 +58,8 @@ export class Arena {
   readonly maxChunks: number;
   private readonly chunkBytes: number;
   private readonly encoder = new TextEncoder();
+  private recordBytes: Uint8Array | undefined;
+  private recordWords: Int32Array | undefined;
 
   private constructor(readonly buffers: ArenaBuffers) {
     this.chunkBytes = buffers.chunkEvents * 16;
@@ -83,6 +91,7 @@ export class Arena {
     return {
       newChunk: (events) => this.claimChunk(slot, events),
       registered: (file, entries) => this.append(slot, RECORD_MODULE, [file, entries]),
+      sideValue: (index, value) => this.appendSideValue(slot, index, value),
       streams: true,
     };
   }
@@ -111,6 +120,7 @@ export class Arena {
       if (kind === RECORD_MODULE && slot < slots) tables[slot].register(...(value as [string, Array<string | number>]));
       else if (kind === RECORD_THREAD_NAME) names.set(...(value as [number, string]));
       else if (kind === RECORD_THREAD_ORIGIN) origins[slot] = value as number;
+      else if (kind === RECORD_SIDE_VALUE && slot < slots) addSideValue(tables[slot], value);
     });
     const chunksOf: number[][] = Array.from({ length: slots }, () => []);
     const claimed = Math.min(Atomics.load(this.header, NEXT_CHUNK), this.maxChunks);
@@ -253,21 +263,51 @@ export class Arena {
     return { ...arrays, length: lo };
   }
 
+  /**
+   * A payload JSON cannot carry (a cycle, a BigInt) goes as null: the hooks never throw. Payloads
+   * stop at SIDE_RECORD_BYTES, so that function tables (names) always have room.
+   */
+  private appendSideValue(slot: number, index: number, value: unknown): void {
+    if (Atomics.load(this.header, RECORD_BYTES) >= SIDE_RECORD_BYTES) {
+      if (Atomics.compareExchange(this.header, SIDE_FULL_NOTED, 0, 1) === 0) {
+        try {
+          process.stderr.write(`panopticon: process ${process.pid}: the trace has no more room for custom events and counters; later ones are left out\n`);
+        } catch {
+          // nothing to tell it with
+        }
+      }
+      return;
+    }
+    try {
+      this.append(slot, RECORD_SIDE_VALUE, [index, value]);
+    } catch {
+      try {
+        this.append(slot, RECORD_SIDE_VALUE, [index, null]);
+      } catch {
+        // the arena is full: the event reads as having no payload
+      }
+    }
+  }
+
   private append(slot: number, kind: number, value: unknown): void {
     const bytes = this.encoder.encode(JSON.stringify(value));
     const size = 12 + ((bytes.length + 3) & ~3);
     const start = Atomics.add(this.header, RECORD_BYTES, size);
     if (start + size > MAX_RECORD_BYTES) return;
     try {
-      ensureLength(this.buffers.records, start + size);
+      // In steps of 64 KiB: growing shared memory is a system call, too slow for every record.
+      if (this.buffers.records.byteLength < start + size) ensureLength(this.buffers.records, Math.min(MAX_RECORD_BYTES, (start + size + 0xffff) & ~0xffff));
     } catch {
       return;
     }
-    new Uint8Array(this.buffers.records, start + 12, bytes.length).set(bytes);
-    const words = new Int32Array(this.buffers.records, start, 3);
-    Atomics.store(words, 1, slot);
-    Atomics.store(words, 2, kind);
-    Atomics.store(words, 0, bytes.length + 1); // last: the record is complete (+1: never 0)
+    // Views that follow the buffer as it grows, made once: a view per record costs more than the record.
+    const recordBytes = (this.recordBytes ??= new Uint8Array(this.buffers.records));
+    const words = (this.recordWords ??= new Int32Array(this.buffers.records));
+    recordBytes.set(bytes, start + 12);
+    const at = start >> 2;
+    Atomics.store(words, at + 1, slot);
+    Atomics.store(words, at + 2, kind);
+    Atomics.store(words, at, bytes.length + 1); // last: the record is complete (+1: never 0)
   }
 
   private forEachRecord(visit: (slot: number, kind: number, value: unknown) => void, from = 0): number {
@@ -285,6 +325,12 @@ export class Arena {
     }
     return at;
   }
+}
+
+/** Puts a RECORD_SIDE_VALUE record's payload at its index in the thread's table. */
+export function addSideValue(table: FunctionTable, record: unknown): void {
+  const [index, value] = record as [number, unknown];
+  if (Number.isInteger(index) && index >= 0) table.sideValues[index] = value;
 }
 
 /** The growable form of the constructor (ES2024; the TypeScript lib here predates it). */

@@ -8,6 +8,8 @@
 //   PANOPTICON_BUFFER=N              flight recorder: record all the time, keep the newest N
 //                                    events; the signal writes them out (and recording goes on)
 //   PANOPTICON_MAX_DEPTH=D, PANOPTICON_MIN_DURATION=US   run-time filters for what is written
+//   PANOPTICON_COUNTERS=MS           sample CPU, heap and event-loop counters every MS ms while
+//                                    recording (counter-sampler.ts)
 //
 // With none of them set, nothing is recorded or written, and the hooks cost a load and a branch.
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import type { WriteFilters } from './chrome-json';
 import { streamRecorder, type RecorderStream } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
+import { startCounterSampler } from './counter-sampler';
 
 const env = process.env;
 
@@ -37,6 +40,9 @@ const recorder = installRecorder();
 const filters: WriteFilters = { maxDepth: numberFrom('PANOPTICON_MAX_DEPTH'), minDurationUs: numberFrom('PANOPTICON_MIN_DURATION') };
 const buffer = numberFrom('PANOPTICON_BUFFER') ?? 0;
 if (buffer > 0) recorder.keepNewest(buffer);
+// Before any exit hook below: the main thread's last sample goes in before the trace is written.
+const counters = numberFrom('PANOPTICON_COUNTERS');
+if (counters) startCounterSampler(recorder, counters);
 
 /** Writes what the recorder holds; says where on stderr. Never throws (it runs in handlers). */
 function save(rec: Recorder, path: string): void {

@@ -15,6 +15,7 @@ import { msToNs, nsToMicros } from './format';
 import { ENDED_NAMES, RESUMED_NAMES } from './coroutine-kinds';
 import { flowBaseOf, SliceExtractor, type Slice, type WriteFilters } from './slices';
 import { ByteOut, decodeUtf8, type ByteSink } from './byte-out';
+import { sideEventJson } from './side-json';
 
 export { MAX_DEPTH, type WriteFilters } from './slices';
 
@@ -169,7 +170,11 @@ export class ThreadJsonWriter {
       leftOut(atNs, note) {
         stream.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(atNs)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
       },
-    });
+      side(kind, value, atNs) {
+        const text = sideEventJson(kind, value, head, atNs);
+        if (text !== null) stream.push(text);
+      },
+    }, functions.sideValues);
   }
 
   feed(codes: Int32Array, times: Float64Array, marks: Int32Array, from: number, to: number): void {

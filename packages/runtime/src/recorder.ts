@@ -21,6 +21,8 @@ import { FunctionTable } from './function-table';
 import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutine-kinds';
 import type { WakeTracker } from './wakeups';
 import { heapStorage, type RecorderStorage } from './storage';
+import { MAX_SIDE_VALUES, SIDE_SHIFT } from './side-events';
+import { SideValueRelease } from './side-values';
 
 /** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
 export const CHUNK_EVENTS = 1 << 18;
@@ -67,6 +69,8 @@ export class Recorder {
   private instanceState = new Uint8Array(INITIAL_INSTANCES);
   /** Wake-up arrows, when asked for (see wakeups.ts). */
   private wake: WakeTracker | null = null;
+  /** Lets side-event payloads go with their events. */
+  private readonly sideRelease = new SideValueRelease(this.functions.sideValues);
 
   constructor(version: string, private readonly storage: RecorderStorage = heapStorage) {
     this.version = version;
@@ -230,6 +234,8 @@ export class Recorder {
     if (source === 0 || this.instanceState[source] !== InstanceState.Done) return;
     const c = this.cursor;
     this.codes[c] = 0;
+    // A time too: the arena finds a chunk's end at the first time still 0.
+    this.times[c] = clock.now();
     this.marks[c] = (source << INSTANCE_SHIFT) | WOKEN;
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
@@ -243,6 +249,32 @@ export class Recorder {
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
     this.depth = this.spanDepth;
+  }
+
+  // ------------------------------------------------------------ side events (side-events.ts)
+
+  /** Payloads of side events, by index (the function table carries them). */
+  get sideValues(): unknown[] {
+    return this.functions.sideValues;
+  }
+
+  /**
+   * Records a side event of `kind` (1..6) now, at the current depth, with `value` as its payload.
+   * Not for the hot path: it appends to an array. Nothing when not recording or the table is full.
+   */
+  addSide(kind: number, value: unknown): void {
+    if (!this.recording) return;
+    const values = this.functions.sideValues;
+    const index = values.length;
+    if (index >= MAX_SIDE_VALUES) return;
+    values.push(value);
+    if (this.storage.sideValue !== undefined) this.storage.sideValue(index, value);
+    const c = this.cursor;
+    this.codes[c] = 0;
+    this.times[c] = clock.now();
+    this.marks[c] = (index << SIDE_SHIFT) | (kind & 7);
+    if (c + 1 === CHUNK_EVENTS) this.nextChunk();
+    else this.cursor = c + 1;
   }
 
   // ------------------------------------------------------------ spans
@@ -352,6 +384,7 @@ export class Recorder {
     this.full.length = 0;
     this.cursor = 0;
     this.marks.fill(0);
+    this.sideRelease.allGone();
   }
 
   /**
@@ -375,6 +408,7 @@ export class Recorder {
       this.spare.push(filled);
       ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop()!);
       this.cursor = 0;
+      this.sideRelease.allGone();
       return;
     }
     if (this.storage.streams) {
@@ -382,15 +416,18 @@ export class Recorder {
       this.discarded += CHUNK_EVENTS;
       ({ codes: this.codes, times: this.times, marks: this.marks } = this.storage.newChunk(CHUNK_EVENTS));
       this.cursor = 0;
+      this.sideRelease.allGone();
       return;
     }
     this.full.push(filled);
+    this.sideRelease.chunkKept();
     if (this.ringEvents > 0 && (this.full.length - 1) * CHUNK_EVENTS >= this.ringEvents) {
       const oldest = this.full.shift()!; // the rest still hold the newest ringEvents
       this.discarded += CHUNK_EVENTS;
       oldest.marks.fill(0);
       this.spare.push(oldest);
       this.droppedChunks++;
+      this.sideRelease.oldestDropped();
     }
     ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop() ?? this.storage.newChunk(CHUNK_EVENTS));
     this.cursor = 0;
