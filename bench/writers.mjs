@@ -13,6 +13,11 @@ const { visitSlices } = createRequire(import.meta.url)(join(ROOT, 'packages', 'r
 
 const eventsArg = process.argv.find((a) => a.startsWith('--events='));
 const EVENTS = eventsArg ? Number(eventsArg.slice('--events='.length)) : 10_000_000;
+// `--only=json,pftrace` measures just those writers; `--rounds=N` (2 by default: cold, then warm)
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const ONLY = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : 2;
 
 function syntheticThread() {
   const functions = new FunctionTable();
@@ -49,6 +54,7 @@ function syntheticThread() {
 }
 
 function measure(name, write) {
+  if (ONLY !== null && !ONLY.has(name)) return;
   global.gc?.();
   const started = process.hrtime.bigint();
   const bytes = write();
@@ -59,8 +65,8 @@ function measure(name, write) {
 const thread = syntheticThread();
 const proc = { pid: 1, name: 'bench' };
 console.log(`panopticon writers: node ${process.version}, ${EVENTS} recorder events (${EVENTS / 2} slices)\n`);
-for (let round = 0; round < 2; round++) {
-  if (round === 1) console.log('(second round, warmed up)');
+for (let round = 0; round < ROUNDS; round++) {
+  if (round > 0) console.log(`(round ${round + 1}, warmed up)`);
   // the floor every writer shares: matching enters with exits into slices (slices.ts)
   measure('slices', () => {
     let n = 0;

@@ -34,9 +34,9 @@ export class ThreadSlices {
   flowId: Float64Array = new Float64Array(1024);
   flowMode: Uint8Array = new Uint8Array(1024);
   /** Flow points: time, flow id, whether the flow ends there. */
-  private pointNs: number[] = [];
-  private pointFlow: number[] = [];
-  private pointEnds: boolean[] = [];
+  readonly pointNs: number[] = [];
+  readonly pointFlow: number[] = [];
+  readonly pointEnds: boolean[] = [];
   /** Instants: time and a producer's integer. */
   instantNs: number[] = [];
   instantKey: number[] = [];
