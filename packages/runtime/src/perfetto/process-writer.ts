@@ -24,7 +24,10 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
   const processTrack = file.processTrack(proc.pid, proc.name);
   const wakeIds = { next: WAKE_FLOW_BASE };
   threads.forEach((thread, index) => {
-    const store = new ThreadSlices();
+    // A slice takes two events (an unfinished one, one): room for them all without growing.
+    let recorded = 0;
+    for (const chunk of thread.chunks()) recorded += chunk.length;
+    const store = new ThreadSlices((recorded >> 1) + 64);
     const notes: string[] = [];
     const offsetMs = thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
     const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0));

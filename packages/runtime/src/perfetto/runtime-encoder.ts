@@ -198,88 +198,159 @@ export function writeRuntimeSlices(
   functions: RuntimeFunctions,
   instant: (seq: Sequence, key: number, ns: number) => void,
 ): number {
-  const { start, end, flowId, flowMode } = store;
-  const fn = store.a;
-  const index = store.b;
-  const packed = store.c;
-  const instance = store.d;
-  const { pointNs, pointFlow, pointEnds, instantNs, instantKey } = store;
-  const points = sortedIndex(pointNs);
-  const instants = sortedIndex(instantNs);
-  /** Flow points bound to a slice not yet ended: [flow id, ends] pairs, by slice. */
-  const bound = new Map<number, Array<number | boolean>>();
-  const hasBound = new Uint8Array(points.length > 0 ? store.count : 0);
-  let stack = new Int32Array(Math.min(store.count, 1 << 16) + 1);
-  let top = 0;
-  let p = 0;
-  let q = 0;
-  let events = 0;
+  return new SliceEncoder(file, seq, store, functions, instant).run(order);
+}
 
-  const w = file.w;
-  let buf = w.buf;
-  let pos = w.pos;
-  let lastNs = seq.lastNs;
-  const seqId = seq.id;
-  const seqTail = message((t) => t.varintField(10, seqId));
-  const shortSeqId = seqId < 0x80;
+/** One thread's writing: the loop's state in fields (a class V8 inlines the methods of). */
+class SliceEncoder {
+  private readonly w: ByteWriter;
+  private buf: Uint8Array;
+  private pos: number;
+  private lastNs: number;
+  private events = 0;
+  private readonly seqId: number;
+  private readonly seqTail: Uint8Array;
+  private readonly shortSeqId: boolean;
+  private readonly start: Float64Array;
+  private readonly end: Float64Array;
+  private readonly points: number[];
+  private readonly instants: number[];
+  /** Flow points bound to a slice not yet ended: [flow id, ends] pairs, by slice. */
+  private readonly bound = new Map<number, Array<number | boolean>>();
+  private readonly hasBound: Uint8Array;
+  private stack: Int32Array;
+  private top = 0;
+  /** Instants written. */
+  private q = 0;
+
+  constructor(
+    private readonly file: PerfettoWriter,
+    private readonly seq: Sequence,
+    private readonly store: ThreadSlices,
+    private readonly functions: RuntimeFunctions,
+    private readonly instant: (seq: Sequence, key: number, ns: number) => void,
+  ) {
+    this.w = file.w;
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = seq.lastNs;
+    this.seqId = seq.id;
+    this.seqTail = message((t) => t.varintField(10, seq.id));
+    this.shortSeqId = seq.id < 0x80;
+    this.start = store.start;
+    this.end = store.end;
+    this.points = sortedIndex(store.pointNs);
+    this.instants = sortedIndex(store.instantNs);
+    this.hasBound = new Uint8Array(this.points.length > 0 ? store.count : 0);
+    this.stack = new Int32Array(Math.min(store.count, 1 << 16) + 1);
+  }
+
+  run(order: Uint32Array): number {
+    const { start, end, points, instants } = this;
+    const { pointNs, instantNs } = this.store;
+    let p = 0;
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n];
+      const s = start[i];
+      while (p < points.length && pointNs[points[p]] < s) this.bindPoint(points[p++]);
+      while (this.top > 0 && end[this.stack[this.top - 1]] <= s) {
+        const j = this.stack[--this.top];
+        if (this.q < instants.length && instantNs[instants[this.q]] < end[j]) this.writeInstantsBefore(end[j]);
+        this.endSlice(j);
+      }
+      if (this.q < instants.length && instantNs[instants[this.q]] < s) this.writeInstantsBefore(s);
+      // A slice that outlives the one it began in is cut at its end (as ThreadSlices.write does).
+      if (this.top > 0 && end[i] > end[this.stack[this.top - 1]]) end[i] = end[this.stack[this.top - 1]];
+      this.beginSlice(i);
+      if (this.top === this.stack.length) {
+        const grown = new Int32Array(this.stack.length * 2);
+        grown.set(this.stack);
+        this.stack = grown;
+      }
+      this.stack[this.top++] = i;
+    }
+    while (p < points.length) this.bindPoint(points[p++]);
+    while (this.top > 0) {
+      const j = this.stack[--this.top];
+      if (this.q < instants.length && instantNs[instants[this.q]] < end[j]) this.writeInstantsBefore(end[j]);
+      this.endSlice(j);
+    }
+    if (this.q < instants.length) this.writeInstantsBefore(Infinity);
+    this.handOver();
+    this.file.events += this.events - this.q; // the instants counted themselves
+    return this.events;
+  }
 
   // The few things written through the Sequence (instants) or the ByteWriter (interned names,
   // growing) go through these: the loop's position and clock are handed over and taken back.
-  const handOver = (): void => {
-    w.pos = pos;
-    seq.lastNs = lastNs;
-  };
-  const takeBack = (): void => {
-    buf = w.buf;
-    pos = w.pos;
-    lastNs = seq.lastNs;
-  };
-  const writeInstantsBefore = (ns: number): void => {
-    handOver();
-    while (q < instants.length && instantNs[instants[q]] < ns) {
-      const k = instants[q++];
-      instant(seq, instantKey[k], instantNs[k]);
-      events++;
+  private handOver(): void {
+    this.w.pos = this.pos;
+    this.seq.lastNs = this.lastNs;
+  }
+
+  private takeBack(): void {
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = this.seq.lastNs;
+  }
+
+  private writeInstantsBefore(ns: number): void {
+    const { instants } = this;
+    const { instantNs, instantKey } = this.store;
+    this.handOver();
+    while (this.q < instants.length && instantNs[instants[this.q]] < ns) {
+      const k = instants[this.q++];
+      this.instant(this.seq, instantKey[k], instantNs[k]);
+      this.events++;
     }
-    takeBack();
-  };
+    this.takeBack();
+  }
+
   /** Makes room for a packet of up to `need` bytes (handing on what is buffered if it is a lot). */
-  const room = (need: number): void => {
-    handOver();
-    if (pos >= FLUSH_AT) file.flush();
-    w.ensure(need);
-    takeBack();
-  };
-  const bindPoint = (k: number): void => {
+  private room(need: number): void {
+    this.handOver();
+    if (this.pos >= FLUSH_AT) this.file.flush();
+    this.w.ensure(need);
+    this.takeBack();
+  }
+
+  private bindPoint(k: number): void {
+    const { pointNs, pointFlow, pointEnds } = this.store;
     const ns = pointNs[k];
-    for (let d = top - 1; d >= 0; d--) {
-      const i = stack[d];
-      if (end[i] >= ns) {
-        let list = bound.get(i);
-        if (list === undefined) bound.set(i, (list = []));
+    for (let d = this.top - 1; d >= 0; d--) {
+      const i = this.stack[d];
+      if (this.end[i] >= ns) {
+        let list = this.bound.get(i);
+        if (list === undefined) this.bound.set(i, (list = []));
         list.push(pointFlow[k], pointEnds[k]);
-        hasBound[i] = 1;
+        this.hasBound[i] = 1;
         return;
       }
     }
     // binds to no slice: viewers drop such an arrow too
-  };
+  }
 
   /** The delta to `ns` from the last packet's time (never back in time), moving the clock on. */
-  const tick = (ns: number): number => {
-    if (ns <= lastNs) return 0;
-    const delta = ns - lastNs;
-    lastNs = ns;
+  private tick(ns: number): number {
+    if (ns <= this.lastNs) return 0;
+    const delta = ns - this.lastNs;
+    this.lastNs = ns;
     return delta;
-  };
+  }
 
-  const endSlice = (j: number): void => {
-    const delta = tick(end[j]);
-    const mode = flowMode[j];
-    if (mode === FlowMode.None && hasBound[j] !== 1 && shortSeqId) {
+  private endSlice(j: number): void {
+    const delta = this.tick(this.end[j]);
+    const mode = this.store.flowMode[j];
+    const bound = this.hasBound.length > 0 && this.hasBound[j] === 1;
+    if (mode === FlowMode.None && !bound && this.shortSeqId) {
       // 0a LEN 5a 02 48 02 50 SEQ 40 Δts
       const length = 7 + varintLength(delta);
-      if (pos >= FLUSH_AT || pos + length + 2 > buf.length) room(length + 2);
+      let pos = this.pos;
+      if (pos >= FLUSH_AT || pos + length + 2 > this.buf.length) {
+        this.room(length + 2);
+        pos = this.pos;
+      }
+      const buf = this.buf;
       buf[pos] = 0x0a;
       buf[pos + 1] = length;
       buf[pos + 2] = 0x5a;
@@ -287,15 +358,17 @@ export function writeRuntimeSlices(
       buf[pos + 4] = 0x48;
       buf[pos + 5] = EventType.End;
       buf[pos + 6] = 0x50;
-      buf[pos + 7] = seqId;
+      buf[pos + 7] = this.seqId;
       buf[pos + 8] = 0x40;
-      pos = varint(buf, pos + 9, delta);
-      events++;
+      this.pos = varint(buf, pos + 9, delta);
+      this.events++;
       return;
     }
-    const extra = hasBound[j] === 1 ? bound.get(j)! : null;
+    const extra = bound ? this.bound.get(j)! : null;
     const need = SLACK + (extra === null ? 0 : extra.length * 5);
-    if (pos >= FLUSH_AT || pos + need > buf.length) room(need);
+    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
+    const buf = this.buf;
+    const pos = this.pos;
     buf[pos] = 0x0a;
     const packet = pos + 1;
     buf[pos + 2] = 0x5a;
@@ -303,41 +376,45 @@ export function writeRuntimeSlices(
     buf[pos + 4] = 0x48;
     buf[pos + 5] = EventType.End;
     let at = pos + 6;
-    if (mode !== FlowMode.None) at = flow(buf, at, flowId[j], mode === FlowMode.In);
+    if (mode !== FlowMode.None) at = flow(buf, at, this.store.flowId[j], mode === FlowMode.In);
     if (extra !== null) {
       for (let k = 0; k < extra.length; k += 2) at = flow(buf, at, extra[k] as number, extra[k + 1] as boolean);
-      bound.delete(j);
+      this.bound.delete(j);
     }
     at = close(buf, event, at);
-    at = copy(buf, at, seqTail);
+    at = copy(buf, at, this.seqTail);
     buf[at] = 0x40;
     at = varint(buf, at + 1, delta);
-    pos = close(buf, packet, at);
-    events++;
-  };
+    this.pos = close(buf, packet, at);
+    this.events++;
+  }
 
-  const beginSlice = (i: number): void => {
-    const id = fn[i];
-    let fields = functions.eventFields(id);
-    const first = fields === undefined;
-    if (fields === undefined) fields = functions.first(id);
-    const bits = packed[i];
-    const inst = instance[i];
-    const delta = tick(start[i]);
-    if (inst === 0 && bits === 0 && !first) {
+  private beginSlice(i: number): void {
+    const store = this.store;
+    const id = store.a[i];
+    const bits = store.c[i];
+    const inst = store.d[i];
+    const delta = this.tick(this.start[i]);
+    let fields = this.functions.eventFields(id);
+    if (inst === 0 && bits === 0 && fields !== undefined) {
       // A plain call: 0a LEN <the function's begin packet> 40 Δts
-      const body = functions.beginPacket(id);
+      const body = this.functions.beginPacket(id);
       const length = body.length + 1 + varintLength(delta);
-      if (pos >= FLUSH_AT || pos + length + 4 > buf.length) room(length + 4);
-      buf[pos] = 0x0a;
-      let at = varint(buf, pos + 1, length);
+      if (this.pos >= FLUSH_AT || this.pos + length + 4 > this.buf.length) this.room(length + 4);
+      const buf = this.buf;
+      buf[this.pos] = 0x0a;
+      let at = varint(buf, this.pos + 1, length);
       at = copy(buf, at, body);
       buf[at] = 0x40;
-      pos = varint(buf, at + 1, delta);
-      events++;
+      this.pos = varint(buf, at + 1, delta);
+      this.events++;
       return;
     }
-    if (pos >= FLUSH_AT || pos + SLACK + fields.length > buf.length) room(SLACK + fields.length);
+    const first = fields === undefined;
+    if (fields === undefined) fields = this.functions.first(id);
+    if (this.pos >= FLUSH_AT || this.pos + SLACK + fields.length > this.buf.length) this.room(SLACK + fields.length);
+    let buf = this.buf;
+    const pos = this.pos;
     buf[pos] = 0x0a;
     const packet = pos + 1;
     buf[pos + 2] = 0x5a;
@@ -347,7 +424,7 @@ export function writeRuntimeSlices(
     let at = copy(buf, pos + 6, fields);
     if (inst !== 0) {
       at = uintAnnotation(buf, at, Ann.Instance, inst);
-      at = uintAnnotation(buf, at, Ann.Slice, index[i]);
+      at = uintAnnotation(buf, at, Ann.Slice, store.b[i]);
       at = copy(buf, at, RESUMED[bits & 15]);
       const ended = (bits >> 4) & 15;
       if (ended !== 0) at = copy(buf, at, ENDED[ended]);
@@ -355,48 +432,17 @@ export function writeRuntimeSlices(
     if (bits & (1 << 8)) at = copy(buf, at, UNFINISHED);
     at = close(buf, event, at);
     if (first) {
-      w.pos = at;
-      functions.interned(w, id);
-      buf = w.buf;
-      at = w.pos;
+      this.w.pos = at;
+      this.functions.interned(this.w, id);
+      buf = this.buf = this.w.buf;
+      at = this.w.pos;
     }
-    at = copy(buf, at, seqTail);
+    at = copy(buf, at, this.seqTail);
     buf[at] = 0x40;
     at = varint(buf, at + 1, delta);
-    pos = close(buf, packet, at);
-    events++;
-  };
-
-  for (let n = 0; n < order.length; n++) {
-    const i = order[n];
-    const s = start[i];
-    while (p < points.length && pointNs[points[p]] < s) bindPoint(points[p++]);
-    while (top > 0 && end[stack[top - 1]] <= s) {
-      const j = stack[--top];
-      if (q < instants.length && instantNs[instants[q]] < end[j]) writeInstantsBefore(end[j]);
-      endSlice(j);
-    }
-    if (q < instants.length && instantNs[instants[q]] < s) writeInstantsBefore(s);
-    // A slice that outlives the one it began in is cut at its end (as ThreadSlices.write does).
-    if (top > 0 && end[i] > end[stack[top - 1]]) end[i] = end[stack[top - 1]];
-    beginSlice(i);
-    if (top === stack.length) {
-      const grown = new Int32Array(stack.length * 2);
-      grown.set(stack);
-      stack = grown;
-    }
-    stack[top++] = i;
+    this.pos = close(buf, packet, at);
+    this.events++;
   }
-  while (p < points.length) bindPoint(points[p++]);
-  while (top > 0) {
-    const j = stack[--top];
-    if (q < instants.length && instantNs[instants[q]] < end[j]) writeInstantsBefore(end[j]);
-    endSlice(j);
-  }
-  if (q < instants.length) writeInstantsBefore(Infinity);
-  handOver();
-  file.events += events - q; // the instants counted themselves
-  return events;
 }
 
 /** Indexes of `values` in ascending order of value (stable). */
