@@ -248,30 +248,37 @@ class SliceEncoder {
   run(order: Uint32Array): number {
     const { start, end, points, instants } = this;
     const { pointNs, instantNs } = this.store;
+    // The stack of open slices lives in locals here; bindPoint reads it from the fields.
+    let stack = this.stack;
+    let top = 0;
     let p = 0;
     for (let n = 0; n < order.length; n++) {
       const i = order[n];
       const s = start[i];
-      while (p < points.length && pointNs[points[p]] < s) this.bindPoint(points[p++]);
-      while (this.top > 0 && end[this.stack[this.top - 1]] <= s) {
-        const j = this.stack[--this.top];
+      if (p < points.length && pointNs[points[p]] < s) {
+        this.top = top;
+        while (p < points.length && pointNs[points[p]] < s) this.bindPoint(points[p++]);
+      }
+      while (top > 0 && end[stack[top - 1]] <= s) {
+        const j = stack[--top];
         if (this.q < instants.length && instantNs[instants[this.q]] < end[j]) this.writeInstantsBefore(end[j]);
         this.endSlice(j);
       }
       if (this.q < instants.length && instantNs[instants[this.q]] < s) this.writeInstantsBefore(s);
       // A slice that outlives the one it began in is cut at its end (as ThreadSlices.write does).
-      if (this.top > 0 && end[i] > end[this.stack[this.top - 1]]) end[i] = end[this.stack[this.top - 1]];
+      if (top > 0 && end[i] > end[stack[top - 1]]) end[i] = end[stack[top - 1]];
       this.beginSlice(i);
-      if (this.top === this.stack.length) {
-        const grown = new Int32Array(this.stack.length * 2);
-        grown.set(this.stack);
-        this.stack = grown;
+      if (top === stack.length) {
+        const grown = new Int32Array(stack.length * 2);
+        grown.set(stack);
+        stack = this.stack = grown;
       }
-      this.stack[this.top++] = i;
+      stack[top++] = i;
     }
+    this.top = top;
     while (p < points.length) this.bindPoint(points[p++]);
-    while (this.top > 0) {
-      const j = this.stack[--this.top];
+    while (top > 0) {
+      const j = stack[--top];
       if (this.q < instants.length && instantNs[instants[this.q]] < end[j]) this.writeInstantsBefore(end[j]);
       this.endSlice(j);
     }
