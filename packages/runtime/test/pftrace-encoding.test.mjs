@@ -56,7 +56,8 @@ test('pftrace encoding: plain calls are sequence id, timestamp and event only; l
   // 200 functions: name iids above 127 take two bytes
   for (let f = 0; f < 20; f++) {
     const entries = [];
-    for (let i = 0; i < 10; i++) entries.push(`f${f}_${i}`, 1 + i * 200, i);
+    // one name of 3000 characters, interned in the packet of its first call
+    for (let i = 0; i < 10; i++) entries.push(f === 3 && i === 4 ? `long${'x'.repeat(3000)}` : `f${f}_${i}`, 1 + i * 200, i);
     functions.register(f === 7 ? longPath : `src/m${f}.js`, entries);
   }
   const events = [];
@@ -107,7 +108,7 @@ test('pftrace encoding: plain calls are sequence id, timestamp and event only; l
   assert.ok(decoded.some((e) => Number(e.ns) - Number(decoded[0].ns) > 2 ** 31), 'a gap above 2^31 ns');
   assert.ok(sizes.some((s) => s > 129), 'a packet with a two-byte length');
   const names = decoded.filter((e) => e.type === 1).map((e) => e.name);
-  assert.ok(names.includes('f19_9') && names.includes('f0_0'));
+  assert.ok(names.includes('f19_9') && names.includes('f0_0') && names.includes(`long${'x'.repeat(3000)}`));
 });
 
 test('pftrace encoding: coroutine and unfinished args read the same by protobufjs as by the checker from JSON', () => {

@@ -441,6 +441,7 @@ class SliceEncoder {
     if (first) {
       this.w.pos = at;
       this.functions.interned(this.w, id);
+      this.w.ensure(SLACK); // room for the rest, however long the name was
       buf = this.buf = this.w.buf;
       at = this.w.pos;
     }
