@@ -13,7 +13,8 @@ import { flowBaseOf, visitSlices, type Slice } from '../slices';
 import type { ProcessMeta, ThreadSource } from '../chrome-json';
 import { Ann, EventType, PerfettoWriter, annotateString, type ByteSink, type Sequence } from './writer';
 import { FlowMode, ThreadSlices } from './thread-slices';
-import { RuntimeFunctions, writeRuntimeSlices } from './runtime-encoder';
+import { writeRuntimeSlices } from './runtime-encoder';
+import { RuntimeFunctions } from './runtime-functions';
 
 /** Wake-up arrows' flow ids: above every chain's (flowBaseOf stays below 2^52). */
 export const WAKE_FLOW_BASE = 2 ** 52;

@@ -1,7 +1,7 @@
 // The runtime's slices as SLICE_BEGIN / SLICE_END packets, written in one loop straight into the
-// file's byte buffer: what ThreadSlices.write + Sequence.begin/end + RuntimeFields do for any
-// producer, specialised for the recorder's slices (10M events a second and more). Per packet:
-// one capacity check, varints written in place, the function's name_iid and file/line/col
+// file's byte buffer: what ThreadSlices.write + Sequence.begin/end do for any producer (the
+// converter's), specialised for the recorder's slices, written on a program's way out. Per
+// packet: one capacity check, varints written in place, the function's name_iid and file/line/col
 // annotations copied from bytes encoded once per function; nothing allocated per event.
 //
 // Bytes of a begin packet: 0a LEN | 5a LEN 48 01 <function's fields> [coroutine args] |
@@ -11,14 +11,14 @@
 // only the sequence's first packet (which clears the state) needs them; Perfetto reads interned
 // names and defaults on a packet without them.
 import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
-import type { FunctionTable } from '../function-table';
-import { ByteWriter, message, utf8 } from './bytes';
+import { ByteWriter, message } from './bytes';
 import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { FlowMode, type ThreadSlices } from './thread-slices';
+import { close, copy, flow, uintAnnotation, varint, varintLength } from './in-place';
+import type { RuntimeFunctions } from './runtime-functions';
 
 /** Room asked for each packet beyond its function's bytes and its flows. */
 const SLACK = 128;
-const TWO_32 = 2 ** 32;
 
 const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
   message((w) => {
@@ -32,158 +32,6 @@ const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
 const RESUMED = RESUMED_NAMES.map((name) => annotationBytes(Ann.Resumed, name));
 const ENDED = ENDED_NAMES.map((name) => annotationBytes(Ann.Ended, name));
 const UNFINISHED = annotationBytes(Ann.Unfinished, true);
-
-/** A non-negative integer below 2^53 as a varint at `pos`; returns the position after it. */
-function varint(buf: Uint8Array, pos: number, value: number): number {
-  if (value < 0x80) {
-    buf[pos] = value;
-    return pos + 1;
-  }
-  if (value > 0x7fffffff) return bigVarint(buf, pos, value);
-  let v = value;
-  while (v >= 0x80) {
-    buf[pos++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  buf[pos] = v;
-  return pos + 1;
-}
-
-function bigVarint(buf: Uint8Array, pos: number, value: number): number {
-  let v = value;
-  while (v >= 0x80) {
-    buf[pos++] = (v % 0x80) | 0x80;
-    v = Math.floor(v / 0x80);
-  }
-  buf[pos] = v;
-  return pos + 1;
-}
-
-/** A flow id (below 2^53) as fixed64, after its tag. */
-function flow(buf: Uint8Array, pos: number, id: number, terminating: boolean): number {
-  // tags of fields 47 and 48, wire type 1 (fixed64)
-  buf[pos++] = terminating ? 0x81 : 0xf9;
-  buf[pos++] = terminating ? 0x03 : 0x02;
-  const lo = id % TWO_32;
-  const hi = Math.floor(id / TWO_32);
-  buf[pos] = lo & 0xff;
-  buf[pos + 1] = (lo >>> 8) & 0xff;
-  buf[pos + 2] = (lo >>> 16) & 0xff;
-  buf[pos + 3] = lo >>> 24;
-  buf[pos + 4] = hi & 0xff;
-  buf[pos + 5] = (hi >>> 8) & 0xff;
-  buf[pos + 6] = (hi >>> 16) & 0xff;
-  buf[pos + 7] = hi >>> 24;
-  return pos + 8;
-}
-
-/** An unsigned integer annotation. */
-function uintAnnotation(buf: Uint8Array, pos: number, iid: number, value: number): number {
-  buf[pos] = 0x22;
-  const mark = pos + 1;
-  buf[pos + 2] = 0x08;
-  buf[pos + 3] = iid;
-  buf[pos + 4] = 0x18;
-  const after = varint(buf, pos + 5, value);
-  buf[mark] = after - mark - 1;
-  return after;
-}
-
-/** Copies `bytes` in (set() is a memcpy: several times faster than a loop over 50 bytes). */
-function copy(buf: Uint8Array, pos: number, bytes: Uint8Array): number {
-  buf.set(bytes, pos);
-  return pos + bytes.length;
-}
-
-function varintLength(value: number): number {
-  if (value < 0x80) return 1;
-  if (value < 0x4000) return 2;
-  let n = 1;
-  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
-  return n;
-}
-
-/**
- * Sets the length of the field whose one-byte length slot is at `mark`, the field's body running
- * to `pos`; returns the end of the field (moved on when the length needs more than one byte).
- */
-function close(buf: Uint8Array, mark: number, pos: number): number {
-  const length = pos - mark - 1;
-  if (length < 0x80) {
-    buf[mark] = length;
-    return pos;
-  }
-  let extra = 0;
-  for (let v = length >>> 7; v > 0; v >>>= 7) extra++;
-  buf.copyWithin(mark + 1 + extra, mark + 1, pos);
-  let p = mark;
-  let v = length;
-  while (v >= 0x80) {
-    buf[p++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  buf[p] = v;
-  return pos + extra;
-}
-
-/** Names and locations of a thread's functions as written, encoded once per function. */
-export class RuntimeFunctions {
-  /** Per function id: name_iid (the id) and the file, line and col annotations. */
-  private readonly fields: Array<Uint8Array | undefined> = [];
-  /**
-   * Per function id: the rest of a plain slice's begin packet but its timestamp:
-   * track_event { type: SLICE_BEGIN, <fields> } and trusted_packet_sequence_id.
-   */
-  private readonly packets: Array<Uint8Array | undefined> = [];
-
-  constructor(private readonly functions: FunctionTable, private readonly sequenceId: number) {}
-
-  /** The function's track event fields, or undefined before its first use (then call `first`). */
-  eventFields(id: number): Uint8Array | undefined {
-    return this.fields[id];
-  }
-
-  beginPacket(id: number): Uint8Array {
-    return this.packets[id]!;
-  }
-
-  first(id: number): Uint8Array {
-    const f = this.functions;
-    const fields = message((w) => {
-      w.varintField(10, id);
-      const file = w.open(4);
-      w.varintField(1, Ann.File);
-      w.stringField(6, f.files[id]);
-      w.close(file);
-      const line = w.open(4);
-      w.varintField(1, Ann.Line);
-      w.varintField(3, f.lines[id]);
-      w.close(line);
-      const col = w.open(4);
-      w.varintField(1, Ann.Col);
-      w.varintField(3, f.cols[id]);
-      w.close(col);
-    });
-    this.packets[id] = message((w) => {
-      const event = w.open(11);
-      w.varintField(9, EventType.Begin);
-      w.bytes(fields);
-      w.close(event);
-      w.varintField(10, this.sequenceId);
-    });
-    return (this.fields[id] = fields);
-  }
-
-  /** interned_data { event_names { iid, name } } for the function's first use. */
-  interned(w: ByteWriter, id: number): void {
-    const data = w.open(12);
-    const entry = w.open(2);
-    w.varintField(1, id);
-    w.lenField(2, utf8(this.functions.names[id]));
-    w.close(entry);
-    w.close(data);
-  }
-}
 
 /**
  * Writes a thread's slices (as process-writer.ts stores them: a = function id, b = index in its
