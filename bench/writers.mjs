@@ -13,6 +13,11 @@ const { visitSlices } = createRequire(import.meta.url)(join(ROOT, 'packages', 'r
 
 const eventsArg = process.argv.find((a) => a.startsWith('--events='));
 const EVENTS = eventsArg ? Number(eventsArg.slice('--events='.length)) : 10_000_000;
+// `--only=json,pftrace` measures just those writers; `--rounds=N` (2 by default: cold, then warm)
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const ONLY = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const roundsArg = process.argv.find((a) => a.startsWith('--rounds='));
+const ROUNDS = roundsArg ? Number(roundsArg.slice('--rounds='.length)) : 2;
 
 function syntheticThread() {
   const functions = new FunctionTable();
@@ -49,18 +54,23 @@ function syntheticThread() {
 }
 
 function measure(name, write) {
+  if (ONLY !== null && !ONLY.has(name)) return;
   global.gc?.();
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const bytes = write();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(`${name.padEnd(10)} ${(EVENTS / seconds / 1e6).toFixed(1).padStart(6)} M events/s  ${(bytes / EVENTS).toFixed(2).padStart(6)} bytes/event  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2)} s`);
+  // CPU time too: on a shared machine the wall clock also counts other processes' turns.
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(`${name.padEnd(10)} ${(EVENTS / seconds / 1e6).toFixed(1).padStart(6)} M events/s  ${(bytes / EVENTS).toFixed(2).padStart(6)} bytes/event  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2)} s  (cpu ${cpuSeconds.toFixed(2)} s: ${(EVENTS / cpuSeconds / 1e6).toFixed(1)} M events/cpu-s)`);
 }
 
 const thread = syntheticThread();
 const proc = { pid: 1, name: 'bench' };
 console.log(`panopticon writers: node ${process.version}, ${EVENTS} recorder events (${EVENTS / 2} slices)\n`);
-for (let round = 0; round < 2; round++) {
-  if (round === 1) console.log('(second round, warmed up)');
+for (let round = 0; round < ROUNDS; round++) {
+  if (round > 0) console.log(`(round ${round + 1}, warmed up)`);
   // the floor every writer shares: matching enters with exits into slices (slices.ts)
   measure('slices', () => {
     let n = 0;

@@ -9,20 +9,16 @@
 // - A wake-up arrow is a flow of its own (ids from 2^52 up) from the waker's slice to the woken one.
 // - Slices the filters left out are said by an instant on the thread, as in JSON.
 import { msToNs } from '../format';
-import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
 import { flowBaseOf, visitSlices, type Slice } from '../slices';
-import type { FunctionTable } from '../function-table';
 import type { ProcessMeta, ThreadSource } from '../chrome-json';
-import { ByteWriter, message, utf8 } from './bytes';
-import { Ann, PerfettoWriter, annotateBool, annotateString, annotateUint, type ByteSink, type Sequence } from './writer';
-import { FlowMode, ThreadSlices, type SliceFields } from './thread-slices';
+import { Ann, EventType, PerfettoWriter, annotateString, type ByteSink, type Sequence } from './writer';
+import { FlowMode, ThreadSlices } from './thread-slices';
+import { writeRuntimeSlices } from './runtime-encoder';
+import { RuntimeFunctions } from './runtime-functions';
 import { CounterSamples, ThreadCustomEvents } from './custom-events';
 
 /** Wake-up arrows' flow ids: above every chain's (flowBaseOf stays below 2^52). */
 export const WAKE_FLOW_BASE = 2 ** 52;
-
-const RESUMED_BYTES = RESUMED_NAMES.map(utf8);
-const ENDED_BYTES = ENDED_NAMES.map(utf8);
 
 /** Writes the whole trace of one process, all its threads; returns the number of track events. */
 export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta, endMs: number, sink: ByteSink): number {
@@ -31,7 +27,10 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
   const wakeIds = { next: WAKE_FLOW_BASE };
   const counters = new CounterSamples();
   threads.forEach((thread, index) => {
-    const store = new ThreadSlices();
+    // A slice takes two events (an unfinished one, one): room for them all without growing.
+    let recorded = 0;
+    for (const chunk of thread.chunks()) recorded += chunk.length;
+    const store = new ThreadSlices((recorded >> 1) + 64);
     const notes: string[] = [];
     const custom = new ThreadCustomEvents(thread.name, store, counters);
     const offsetMs = thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
@@ -57,53 +56,22 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
     }, thread.functions.sideValues);
     const order = store.orderFromEndOrder();
     const seq = file.thread(processTrack, proc.pid, thread.tid, custom.name, store.firstNs(order));
-    store.write(seq, order, new RuntimeFields(thread.functions, notes, custom));
+    // Instant keys: >= 0 a note of what the filters left out, < 0 the program's own instants.
+    writeRuntimeSlices(file, seq, store, order, new RuntimeFunctions(thread.functions, seq.id), (s, key, ns) => {
+      if (key >= 0) return leftOutInstant(s, ns, notes[key]);
+      custom.writeInstant(s, s.begin(EventType.Instant, ns), key);
+      s.end();
+    });
   });
   counters.write(file, processTrack);
   file.flush();
   return file.events;
 }
 
-class RuntimeFields implements SliceFields {
-  /** Per function id: its name_iid and location args, encoded once (its name interned then). */
-  private readonly blobs: Array<Uint8Array | undefined> = [];
-
-  constructor(private readonly functions: FunctionTable, private readonly notes: string[], private readonly custom?: ThreadCustomEvents) {}
-
-  slice(seq: Sequence, w: ByteWriter, store: ThreadSlices, i: number): void {
-    const id = store.a[i];
-    let blob = this.blobs[id];
-    if (blob === undefined) {
-      blob = this.blobs[id] = this.functionBlob(id);
-      seq.internName(id, this.functions.names[id]);
-    }
-    w.bytes(blob);
-    const packed = store.c[i];
-    const instance = store.d[i];
-    if (instance !== 0) {
-      annotateUint(w, Ann.Instance, instance);
-      annotateUint(w, Ann.Slice, store.b[i]);
-      annotateString(w, Ann.Resumed, RESUMED_BYTES[packed & 15]);
-      const ended = (packed >> 4) & 15;
-      if (ended !== 0) annotateString(w, Ann.Ended, ENDED_BYTES[ended]);
-    }
-    if (packed & (1 << 8)) annotateBool(w, Ann.Unfinished, true);
-  }
-
-  instant(seq: Sequence, w: ByteWriter, _store: ThreadSlices, key: number): void {
-    if (key < 0) return this.custom?.writeInstant(seq, w, key);
-    w.stringField(23, 'panopticon: slices left out');
-    annotateString(w, Ann.Note, this.notes[key]);
-  }
-
-  /** name_iid (the function id) and the file, line and col annotations. */
-  private functionBlob(id: number): Uint8Array {
-    const f = this.functions;
-    return message((w) => {
-      w.varintField(10, id);
-      annotateString(w, Ann.File, f.files[id]);
-      annotateUint(w, Ann.Line, f.lines[id]);
-      annotateUint(w, Ann.Col, f.cols[id]);
-    });
-  }
+/** An instant saying what the filters left out. */
+function leftOutInstant(seq: Sequence, ns: number, note: string): void {
+  const w = seq.begin(EventType.Instant, ns);
+  w.stringField(23, 'panopticon: slices left out');
+  annotateString(w, Ann.Note, note);
+  seq.end();
 }

@@ -24,22 +24,35 @@ export interface SliceFields {
 
 export class ThreadSlices {
   count = 0;
-  start: Float64Array = new Float64Array(1024);
-  end: Float64Array = new Float64Array(1024);
+  start: Float64Array;
+  end: Float64Array;
   /** Four numbers whose meaning is the producer's (a name, args...). */
-  a: Int32Array = new Int32Array(1024);
-  b: Float64Array = new Float64Array(1024);
-  c: Int32Array = new Int32Array(1024);
-  d: Int32Array = new Int32Array(1024);
-  flowId: Float64Array = new Float64Array(1024);
-  flowMode: Uint8Array = new Uint8Array(1024);
+  a: Int32Array;
+  b: Float64Array;
+  c: Int32Array;
+  d: Int32Array;
+  flowId: Float64Array;
+  flowMode: Uint8Array;
   /** Flow points: time, flow id, whether the flow ends there. */
-  private pointNs: number[] = [];
-  private pointFlow: number[] = [];
-  private pointEnds: boolean[] = [];
+  readonly pointNs: number[] = [];
+  readonly pointFlow: number[] = [];
+  readonly pointEnds: boolean[] = [];
   /** Instants: time and a producer's integer. */
   instantNs: number[] = [];
   instantKey: number[] = [];
+
+  /** `capacity`: the slices expected (more may be added; growing copies every column). */
+  constructor(capacity = 1024) {
+    const n = Math.max(16, capacity);
+    this.start = new Float64Array(n);
+    this.end = new Float64Array(n);
+    this.a = new Int32Array(n);
+    this.b = new Float64Array(n);
+    this.c = new Int32Array(n);
+    this.d = new Int32Array(n);
+    this.flowId = new Float64Array(n);
+    this.flowMode = new Uint8Array(n);
+  }
 
   add(startNs: number, endNs: number, a: number, b: number, c: number, d: number, flowId: number, flowMode: FlowMode): void {
     const i = this.count;
@@ -47,11 +60,13 @@ export class ThreadSlices {
     this.start[i] = startNs;
     this.end[i] = endNs;
     this.a[i] = a;
-    this.b[i] = b;
-    this.c[i] = c;
-    this.d[i] = d;
-    this.flowId[i] = flowId;
-    this.flowMode[i] = flowMode;
+    // Slots are written once, in fresh (zeroed) arrays: zeros need no write, and columns that
+    // stay zero (a plain call's args and flows) are never touched, their pages never mapped.
+    if (b !== 0) this.b[i] = b;
+    if (c !== 0) this.c[i] = c;
+    if (d !== 0) this.d[i] = d;
+    if (flowId !== 0) this.flowId[i] = flowId;
+    if (flowMode !== FlowMode.None) this.flowMode[i] = flowMode;
     this.count = i + 1;
   }
 

@@ -15,7 +15,6 @@ const P_FLAGS = 13;
 const P_DEFAULTS = 59;
 const P_TRACK_DESCRIPTOR = 60;
 const FLAG_CLEARED = 1;
-const FLAG_NEEDS_STATE = 2;
 /** The sequence-scoped clock (64-127) the deltas are on, and the clock it is tied to. */
 const INCREMENTAL_CLOCK = 64;
 const BOOTTIME = 6;
@@ -42,7 +41,7 @@ export const enum Ann {
 }
 
 /** Bytes handed on once this many are buffered. */
-const FLUSH_AT = 1 << 20;
+export const FLUSH_AT = 1 << 20;
 
 /** Receives the trace bytes piece by piece; the view is reused afterwards, so consume it now. */
 export type ByteSink = (bytes: Uint8Array) => void;
@@ -131,7 +130,8 @@ export class PerfettoWriter {
  * string with internName() before the end() of the first packet using it.
  */
 export class Sequence {
-  private lastNs: number;
+  /** The clock: the time of the last packet (runtime-encoder.ts writes packets of its own). */
+  lastNs: number;
   private packetMark = -1;
   private eventMark = -1;
   private readonly w: ByteWriter;
@@ -185,7 +185,12 @@ export class Sequence {
     return w;
   }
 
-  /** Closes the packet begun last. */
+  /**
+   * Closes the packet begun last. Its sequence_flags are left out (2 bytes a packet): "needs
+   * incremental state" only makes a reader skip packets that come before any packet cleared the
+   * state, and the sequence's first packet clears it; Perfetto reads interned names and defaults
+   * on any packet of the sequence.
+   */
   end(): void {
     const w = this.w;
     w.close(this.eventMark);
@@ -193,8 +198,6 @@ export class Sequence {
     w.ensure(16);
     w.buf[w.pos++] = P_SEQUENCE_ID << 3;
     w.varint(this.id);
-    w.buf[w.pos++] = P_FLAGS << 3;
-    w.buf[w.pos++] = FLAG_NEEDS_STATE;
     w.close(this.packetMark);
     this.file.events++;
     this.file.maybeFlush();

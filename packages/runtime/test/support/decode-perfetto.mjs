@@ -40,7 +40,10 @@ export function resolvePerfetto(packets) {
     for (const e of p.internedData?.eventNames ?? []) seq.names.set(e.iid, e.name);
     for (const e of p.internedData?.debugAnnotationNames ?? []) seq.annotations.set(e.iid, e.name);
     if (!p.trackEvent) continue;
-    if (p.sequenceFlags !== 2 || !seq.cleared) throw new Error(`packet on sequence ${id} without incremental state`);
+    // Perfetto drops a track event with no sequence id; sequence_flags may be left out after the
+    // packet that cleared the state (they only make a reader skip packets before it).
+    if (p.trustedPacketSequenceId === undefined) throw new Error('track event without trusted_packet_sequence_id');
+    if (!seq.cleared) throw new Error(`packet on sequence ${id} before its incremental state was cleared`);
     seq.ns += BigInt(p.timestamp ?? 0);
     const e = p.trackEvent;
     const name = e.nameIid !== undefined ? seq.names.get(e.nameIid) : e.name;

@@ -1,0 +1,308 @@
+// The runtime's slices as SLICE_BEGIN / SLICE_END packets, written in one loop straight into the
+// file's byte buffer: what ThreadSlices.write + Sequence.begin/end do for any producer (the
+// converter's), specialised for the recorder's slices, written on a program's way out. Per
+// packet: one capacity check, varints written in place, the function's name_iid and file/line/col
+// annotations copied from bytes encoded once per function; nothing allocated per event.
+//
+// Bytes of a begin packet: 0a LEN | 5a LEN 48 01 <function's fields> [coroutine args] |
+// [interned name, first use only] | 50 SEQ | 40 Δts: for a plain call all but the timestamp is
+// one copy of bytes made once per function. An end packet: 0a LEN | 5a LEN 48 02 [flow ids] |
+// 50 SEQ | 40 Δts. The timestamp comes last (field order is free in protobuf). No sequence_flags:
+// only the sequence's first packet (which clears the state) needs them; Perfetto reads interned
+// names and defaults on a packet without them.
+import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
+import { ByteWriter, message } from './bytes';
+import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
+import { FlowMode, type ThreadSlices } from './thread-slices';
+import { close, copy, flow, uintAnnotation, varint, varintLength } from './in-place';
+import type { RuntimeFunctions } from './runtime-functions';
+
+/** Room asked for each packet beyond its function's bytes and its flows. */
+const SLACK = 128;
+
+const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
+  message((w) => {
+    const mark = w.open(4);
+    w.varintField(1, iid);
+    if (typeof value === 'boolean') w.varintField(2, value ? 1 : 0);
+    else w.stringField(6, value);
+    w.close(mark);
+  });
+/** Whole `resumed` / `ended` / `unfinished` annotations, as they are copied into events. */
+const RESUMED = RESUMED_NAMES.map((name) => annotationBytes(Ann.Resumed, name));
+const ENDED = ENDED_NAMES.map((name) => annotationBytes(Ann.Ended, name));
+const UNFINISHED = annotationBytes(Ann.Unfinished, true);
+
+/**
+ * Writes a thread's slices (as process-writer.ts stores them: a = function id, b = index in its
+ * instance, c = resumed | ended << 4 | unfinished << 8, d = instance), its flow points and
+ * left-out instants to `seq`, in time order; returns the track events written.
+ */
+export function writeRuntimeSlices(
+  file: PerfettoWriter,
+  seq: Sequence,
+  store: ThreadSlices,
+  order: Uint32Array,
+  functions: RuntimeFunctions,
+  instant: (seq: Sequence, key: number, ns: number) => void,
+): number {
+  return new SliceEncoder(file, seq, store, functions, instant).run(order);
+}
+
+/** One thread's writing: the loop's state in fields (a class V8 inlines the methods of). */
+class SliceEncoder {
+  private readonly w: ByteWriter;
+  private buf: Uint8Array;
+  private pos: number;
+  private lastNs: number;
+  private events = 0;
+  private readonly seqId: number;
+  private readonly seqTail: Uint8Array;
+  private readonly shortSeqId: boolean;
+  private readonly start: Float64Array;
+  private readonly end: Float64Array;
+  private readonly points: number[];
+  private readonly instants: number[];
+  /** Flow points bound to a slice not yet ended: [flow id, ends] pairs, by slice. */
+  private readonly bound = new Map<number, Array<number | boolean>>();
+  private readonly hasBound: Uint8Array;
+  private stack: Int32Array;
+  private top = 0;
+  /** Instants written. */
+  private q = 0;
+
+  constructor(
+    private readonly file: PerfettoWriter,
+    private readonly seq: Sequence,
+    private readonly store: ThreadSlices,
+    private readonly functions: RuntimeFunctions,
+    private readonly instant: (seq: Sequence, key: number, ns: number) => void,
+  ) {
+    this.w = file.w;
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = seq.lastNs;
+    this.seqId = seq.id;
+    this.seqTail = message((t) => t.varintField(10, seq.id));
+    this.shortSeqId = seq.id < 0x80;
+    this.start = store.start;
+    this.end = store.end;
+    this.points = sortedIndex(store.pointNs);
+    this.instants = sortedIndex(store.instantNs);
+    this.hasBound = new Uint8Array(this.points.length > 0 ? store.count : 0);
+    this.stack = new Int32Array(Math.min(store.count, 1 << 16) + 1);
+  }
+
+  run(order: Uint32Array): number {
+    const { start, end, points, instants } = this;
+    const { pointNs, instantNs } = this.store;
+    // The stack of open slices lives in locals here; bindPoint reads it from the fields.
+    let stack = this.stack;
+    let top = 0;
+    let p = 0;
+    for (let n = 0; n < order.length; n++) {
+      const i = order[n];
+      const s = start[i];
+      if (p < points.length && pointNs[points[p]] < s) {
+        this.top = top;
+        while (p < points.length && pointNs[points[p]] < s) this.bindPoint(points[p++]);
+      }
+      while (top > 0 && end[stack[top - 1]] <= s) {
+        const j = stack[--top];
+        if (this.q < instants.length && instantNs[instants[this.q]] < end[j]) this.writeInstantsBefore(end[j]);
+        this.endSlice(j);
+      }
+      if (this.q < instants.length && instantNs[instants[this.q]] < s) this.writeInstantsBefore(s);
+      // A slice that outlives the one it began in is cut at its end (as ThreadSlices.write does).
+      if (top > 0 && end[i] > end[stack[top - 1]]) end[i] = end[stack[top - 1]];
+      this.beginSlice(i);
+      if (top === stack.length) {
+        const grown = new Int32Array(stack.length * 2);
+        grown.set(stack);
+        stack = this.stack = grown;
+      }
+      stack[top++] = i;
+    }
+    this.top = top;
+    while (p < points.length) this.bindPoint(points[p++]);
+    while (top > 0) {
+      const j = stack[--top];
+      if (this.q < instants.length && instantNs[instants[this.q]] < end[j]) this.writeInstantsBefore(end[j]);
+      this.endSlice(j);
+    }
+    if (this.q < instants.length) this.writeInstantsBefore(Infinity);
+    this.handOver();
+    this.file.events += this.events - this.q; // the instants counted themselves
+    return this.events;
+  }
+
+  // The few things written through the Sequence (instants) or the ByteWriter (interned names,
+  // growing) go through these: the loop's position and clock are handed over and taken back.
+  private handOver(): void {
+    this.w.pos = this.pos;
+    this.seq.lastNs = this.lastNs;
+  }
+
+  private takeBack(): void {
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = this.seq.lastNs;
+  }
+
+  private writeInstantsBefore(ns: number): void {
+    const { instants } = this;
+    const { instantNs, instantKey } = this.store;
+    this.handOver();
+    while (this.q < instants.length && instantNs[instants[this.q]] < ns) {
+      const k = instants[this.q++];
+      this.instant(this.seq, instantKey[k], instantNs[k]);
+      this.events++;
+    }
+    this.takeBack();
+  }
+
+  /** Makes room for a packet of up to `need` bytes (handing on what is buffered if it is a lot). */
+  private room(need: number): void {
+    this.handOver();
+    if (this.pos >= FLUSH_AT) this.file.flush();
+    this.w.ensure(need);
+    this.takeBack();
+  }
+
+  private bindPoint(k: number): void {
+    const { pointNs, pointFlow, pointEnds } = this.store;
+    const ns = pointNs[k];
+    for (let d = this.top - 1; d >= 0; d--) {
+      const i = this.stack[d];
+      if (this.end[i] >= ns) {
+        let list = this.bound.get(i);
+        if (list === undefined) this.bound.set(i, (list = []));
+        list.push(pointFlow[k], pointEnds[k]);
+        this.hasBound[i] = 1;
+        return;
+      }
+    }
+    // binds to no slice: viewers drop such an arrow too
+  }
+
+  /** The delta to `ns` from the last packet's time (never back in time), moving the clock on. */
+  private tick(ns: number): number {
+    if (ns <= this.lastNs) return 0;
+    const delta = ns - this.lastNs;
+    this.lastNs = ns;
+    return delta;
+  }
+
+  private endSlice(j: number): void {
+    const delta = this.tick(this.end[j]);
+    const mode = this.store.flowMode[j];
+    const bound = this.hasBound.length > 0 && this.hasBound[j] === 1;
+    if (mode === FlowMode.None && !bound && this.shortSeqId) {
+      // 0a LEN 5a 02 48 02 50 SEQ 40 Δts
+      const length = 7 + varintLength(delta);
+      let pos = this.pos;
+      if (pos >= FLUSH_AT || pos + length + 2 > this.buf.length) {
+        this.room(length + 2);
+        pos = this.pos;
+      }
+      const buf = this.buf;
+      buf[pos] = 0x0a;
+      buf[pos + 1] = length;
+      buf[pos + 2] = 0x5a;
+      buf[pos + 3] = 2;
+      buf[pos + 4] = 0x48;
+      buf[pos + 5] = EventType.End;
+      buf[pos + 6] = 0x50;
+      buf[pos + 7] = this.seqId;
+      buf[pos + 8] = 0x40;
+      this.pos = varint(buf, pos + 9, delta);
+      this.events++;
+      return;
+    }
+    const extra = bound ? this.bound.get(j)! : null;
+    const need = SLACK + (extra === null ? 0 : extra.length * 5);
+    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = 0x0a;
+    const packet = pos + 1;
+    buf[pos + 2] = 0x5a;
+    const event = pos + 3;
+    buf[pos + 4] = 0x48;
+    buf[pos + 5] = EventType.End;
+    let at = pos + 6;
+    if (mode !== FlowMode.None) at = flow(buf, at, this.store.flowId[j], mode === FlowMode.In);
+    if (extra !== null) {
+      for (let k = 0; k < extra.length; k += 2) at = flow(buf, at, extra[k] as number, extra[k + 1] as boolean);
+      this.bound.delete(j);
+    }
+    at = close(buf, event, at);
+    at = copy(buf, at, this.seqTail);
+    buf[at] = 0x40;
+    at = varint(buf, at + 1, delta);
+    this.pos = close(buf, packet, at);
+    this.events++;
+  }
+
+  private beginSlice(i: number): void {
+    const store = this.store;
+    const id = store.a[i];
+    const bits = store.c[i];
+    const inst = store.d[i];
+    const delta = this.tick(this.start[i]);
+    let fields = this.functions.eventFields(id);
+    if (inst === 0 && bits === 0 && fields !== undefined) {
+      // A plain call: 0a LEN <the function's begin packet> 40 Δts
+      const body = this.functions.beginPacket(id);
+      const length = body.length + 1 + varintLength(delta);
+      if (this.pos >= FLUSH_AT || this.pos + length + 4 > this.buf.length) this.room(length + 4);
+      const buf = this.buf;
+      buf[this.pos] = 0x0a;
+      let at = varint(buf, this.pos + 1, length);
+      at = copy(buf, at, body);
+      buf[at] = 0x40;
+      this.pos = varint(buf, at + 1, delta);
+      this.events++;
+      return;
+    }
+    const first = fields === undefined;
+    if (fields === undefined) fields = this.functions.first(id);
+    if (this.pos >= FLUSH_AT || this.pos + SLACK + fields.length > this.buf.length) this.room(SLACK + fields.length);
+    let buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = 0x0a;
+    const packet = pos + 1;
+    buf[pos + 2] = 0x5a;
+    const event = pos + 3;
+    buf[pos + 4] = 0x48;
+    buf[pos + 5] = EventType.Begin;
+    let at = copy(buf, pos + 6, fields);
+    if (inst !== 0) {
+      at = uintAnnotation(buf, at, Ann.Instance, inst);
+      at = uintAnnotation(buf, at, Ann.Slice, store.b[i]);
+      at = copy(buf, at, RESUMED[bits & 15]);
+      const ended = (bits >> 4) & 15;
+      if (ended !== 0) at = copy(buf, at, ENDED[ended]);
+    }
+    if (bits & (1 << 8)) at = copy(buf, at, UNFINISHED);
+    at = close(buf, event, at);
+    if (first) {
+      this.w.pos = at;
+      this.functions.interned(this.w, id);
+      this.w.ensure(SLACK); // room for the rest, however long the name was
+      buf = this.buf = this.w.buf;
+      at = this.w.pos;
+    }
+    at = copy(buf, at, this.seqTail);
+    buf[at] = 0x40;
+    at = varint(buf, at + 1, delta);
+    this.pos = close(buf, packet, at);
+    this.events++;
+  }
+}
+
+/** Indexes of `values` in ascending order of value (stable). */
+function sortedIndex(values: number[]): number[] {
+  const index = values.map((_, i) => i);
+  return index.sort((x, y) => values[x] - values[y] || x - y);
+}
