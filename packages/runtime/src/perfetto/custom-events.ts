@@ -4,7 +4,7 @@
 // `name.key` under the process (as the JSON importer and the converter name them), written on a
 // sequence of their own in time order.
 import { SideKind } from '../side-events';
-import { EventType, type PerfettoWriter } from './writer';
+import { EventType, int64Field, type PerfettoWriter } from './writer';
 import type { ByteWriter } from './bytes';
 import type { Sequence } from './writer';
 import type { ThreadSlices } from './thread-slices';
@@ -85,15 +85,8 @@ function annotateNamed(w: ByteWriter, name: string, value: unknown): void {
   if (typeof value === 'string') w.stringField(6, value);
   else if (typeof value === 'boolean') w.varintField(2, value ? 1 : 0);
   else if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) w.varintField(3, value);
-  else if (typeof value === 'number' && Number.isSafeInteger(value)) {
-    w.tag(4, 0);
-    let v = BigInt.asUintN(64, BigInt(value));
-    while (v >= 0x80n) {
-      w.byte(Number(v & 0x7fn) | 0x80);
-      v >>= 7n;
-    }
-    w.byte(Number(v));
-  } else if (typeof value === 'number') {
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) int64Field(w, 4, value);
+  else if (typeof value === 'number') {
     w.tag(5, 1);
     w.bytes(new Uint8Array(new Float64Array([value]).buffer));
   } else w.stringField(6, JSON.stringify(value) ?? String(value));

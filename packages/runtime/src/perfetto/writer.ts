@@ -270,14 +270,19 @@ export function annotateInt(w: ByteWriter, nameIid: number, value: number): void
   if (value >= 0) return annotateUint(w, nameIid, value);
   const mark = w.open(4);
   w.varintField(1, nameIid);
-  w.tag(4, 0);
+  int64Field(w, 4, value);
+  w.close(mark);
+}
+
+/** Field `field` as an int64 varint: a negative value is its two's complement, 10 bytes. */
+export function int64Field(w: ByteWriter, field: number, value: number): void {
+  w.tag(field, 0);
   let v = BigInt.asUintN(64, BigInt(value));
   while (v >= 0x80n) {
     w.byte(Number(v & 0x7fn) | 0x80);
     v >>= 7n;
   }
   w.byte(Number(v));
-  w.close(mark);
 }
 
 export function annotateDouble(w: ByteWriter, nameIid: number, value: number): void {
