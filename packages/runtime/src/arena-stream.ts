@@ -3,7 +3,7 @@
 // and gives full chunks back to the arena for reuse, so memory stays bounded however long the
 // program runs. The main thread drains on a timer, when it needs a new chunk itself, and at exit.
 import { FunctionTable } from './function-table';
-import { Arena, RECORD_MODULE, RECORD_THREAD_NAME, RECORD_THREAD_ORIGIN } from './arena';
+import { Arena, RECORD_MODULE, RECORD_SIDE_VALUE, RECORD_THREAD_NAME, RECORD_THREAD_ORIGIN, addSideValue } from './arena';
 
 /** What the stream needs of a thread's writer (ThreadJsonWriter, or another format's). */
 export interface ThreadSink {
@@ -144,6 +144,7 @@ export class ArenaStream {
     this.recordOffset = this.arena.readRecords(this.recordOffset, (slot, kind, value) => {
       if (kind === RECORD_MODULE) this.tableOf(slot).register(...(value as [string, Array<string | number>]));
       else if (kind === RECORD_THREAD_ORIGIN) this.origins[slot] = value as number;
+      else if (kind === RECORD_SIDE_VALUE) addSideValue(this.tableOf(slot), value);
       else if (kind === RECORD_THREAD_NAME) {
         const [tid, name] = value as [number, string];
         const known = this.sinks.some((s, i) => s && this.arena.tidOf(i) === tid);

@@ -45,6 +45,8 @@ const FIRST_OWNER = 16;
 export const RECORD_MODULE = 1;
 export const RECORD_THREAD_NAME = 2;
 export const RECORD_THREAD_ORIGIN = 3;
+/** [index, value]: a side event's payload (side-events.ts), before the event itself. */
+export const RECORD_SIDE_VALUE = 4;
 
 export class Arena {
   private readonly header: Int32Array;
@@ -83,6 +85,7 @@ export class Arena {
     return {
       newChunk: (events) => this.claimChunk(slot, events),
       registered: (file, entries) => this.append(slot, RECORD_MODULE, [file, entries]),
+      sideValue: (index, value) => this.appendSideValue(slot, index, value),
       streams: true,
     };
   }
@@ -111,6 +114,7 @@ export class Arena {
       if (kind === RECORD_MODULE && slot < slots) tables[slot].register(...(value as [string, Array<string | number>]));
       else if (kind === RECORD_THREAD_NAME) names.set(...(value as [number, string]));
       else if (kind === RECORD_THREAD_ORIGIN) origins[slot] = value as number;
+      else if (kind === RECORD_SIDE_VALUE && slot < slots) addSideValue(tables[slot], value);
     });
     const chunksOf: number[][] = Array.from({ length: slots }, () => []);
     const claimed = Math.min(Atomics.load(this.header, NEXT_CHUNK), this.maxChunks);
@@ -253,6 +257,19 @@ export class Arena {
     return { ...arrays, length: lo };
   }
 
+  /** A payload JSON cannot carry (a cycle, a BigInt) goes as null: the hooks never throw. */
+  private appendSideValue(slot: number, index: number, value: unknown): void {
+    try {
+      this.append(slot, RECORD_SIDE_VALUE, [index, value]);
+    } catch {
+      try {
+        this.append(slot, RECORD_SIDE_VALUE, [index, null]);
+      } catch {
+        // the arena is full: the event reads as having no payload
+      }
+    }
+  }
+
   private append(slot: number, kind: number, value: unknown): void {
     const bytes = this.encoder.encode(JSON.stringify(value));
     const size = 12 + ((bytes.length + 3) & ~3);
@@ -285,6 +302,12 @@ export class Arena {
     }
     return at;
   }
+}
+
+/** Puts a RECORD_SIDE_VALUE record's payload at its index in the thread's table. */
+export function addSideValue(table: FunctionTable, record: unknown): void {
+  const [index, value] = record as [number, unknown];
+  if (Number.isInteger(index) && index >= 0) table.sideValues[index] = value;
 }
 
 /** The growable form of the constructor (ES2024; the TypeScript lib here predates it). */

@@ -169,7 +169,7 @@ export class ThreadJsonWriter {
       leftOut(atNs, note) {
         stream.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(atNs)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
       },
-    });
+    }, functions.sideValues);
   }
 
   feed(codes: Int32Array, times: Float64Array, marks: Int32Array, from: number, to: number): void {

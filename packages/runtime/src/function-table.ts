@@ -15,6 +15,11 @@ export class FunctionTable {
   readonly files: string[] = [''];
   readonly lines: number[] = [0];
   readonly cols: number[] = [0];
+  /**
+   * Payloads of the thread's side events (side-events.ts), by index: append-only, and carried
+   * wherever the function table is (the arena rebuilds both per thread).
+   */
+  readonly sideValues: unknown[] = [];
 
   get size(): number {
     return this.names.length;

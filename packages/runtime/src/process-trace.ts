@@ -64,7 +64,7 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
   const base = arena?.storageFor(threadId + 1, clock.timeOrigin);
   // The main thread drains the arena whenever it needs a new chunk itself: memory stays bounded
   // even while it is too busy for the timer.
-  const storage = base && isMainThread ? { newChunk: (n: number) => (drainNow(), base.newChunk(n)), registered: base.registered, streams: base.streams } : base;
+  const storage = base && isMainThread ? { newChunk: (n: number) => (drainNow(), base.newChunk(n)), registered: base.registered, sideValue: base.sideValue, streams: base.streams } : base;
   const recorder = installRecorder(undefined, storage);
   if (options.wakeups) recorder.enableWakeups(new WakeTracker());
   recorder.start();

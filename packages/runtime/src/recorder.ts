@@ -21,6 +21,7 @@ import { FunctionTable } from './function-table';
 import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutine-kinds';
 import type { WakeTracker } from './wakeups';
 import { heapStorage, type RecorderStorage } from './storage';
+import { MAX_SIDE_VALUES, SIDE_SHIFT } from './side-events';
 
 /** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
 export const CHUNK_EVENTS = 1 << 18;
@@ -216,6 +217,8 @@ export class Recorder {
     if (source === 0 || this.instanceState[source] !== InstanceState.Done) return;
     const c = this.cursor;
     this.codes[c] = 0;
+    // A time too: the arena finds a chunk's end at the first time still 0.
+    this.times[c] = clock.now();
     this.marks[c] = (source << INSTANCE_SHIFT) | WOKEN;
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
@@ -229,6 +232,32 @@ export class Recorder {
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
     this.depth = this.spanDepth;
+  }
+
+  // ------------------------------------------------------------ side events (side-events.ts)
+
+  /** Payloads of side events, by index (the function table carries them). */
+  get sideValues(): unknown[] {
+    return this.functions.sideValues;
+  }
+
+  /**
+   * Records a side event of `kind` (1..6) now, at the current depth, with `value` as its payload.
+   * Not for the hot path: it appends to an array. Nothing when not recording or the table is full.
+   */
+  addSide(kind: number, value: unknown): void {
+    if (!this.recording) return;
+    const values = this.functions.sideValues;
+    const index = values.length;
+    if (index >= MAX_SIDE_VALUES) return;
+    values.push(value);
+    if (this.storage.sideValue !== undefined) this.storage.sideValue(index, value);
+    const c = this.cursor;
+    this.codes[c] = 0;
+    this.times[c] = clock.now();
+    this.marks[c] = (index << SIDE_SHIFT) | (kind & 7);
+    if (c + 1 === CHUNK_EVENTS) this.nextChunk();
+    else this.cursor = c + 1;
   }
 
   // ------------------------------------------------------------ spans

@@ -4,7 +4,8 @@
 // only serialise what this hands them, in one pass.
 import type { EventChunk } from './recorder';
 import { msToNs } from './format';
-import { Ended, INSTANCE_SHIFT, KIND_MASK } from './coroutine-kinds';
+import { Ended, INSTANCE_SHIFT, KIND_MASK, WOKEN } from './coroutine-kinds';
+import { SIDE_SHIFT } from './side-events';
 
 /** Perfetto stops nesting at 512 levels; deeper slices are left out (and counted). */
 export const MAX_DEPTH = 512;
@@ -42,6 +43,11 @@ export interface SliceVisitor {
   wake(fromNs: number, toNs: number): void;
   /** Slices the filters left out, said once per thread at the first one's time. */
   leftOut(atNs: number, note: string): void;
+  /**
+   * A side event (side-events.ts; not WOKEN) and its payload from the thread's side values
+   * (undefined if unknown), at `depth` open slices. Kinds the visitor does not know: ignore them.
+   */
+  side?(kind: number, value: unknown, atNs: number, depth: number): void;
 }
 
 export interface ThreadEvents {
@@ -49,13 +55,14 @@ export interface ThreadEvents {
 }
 
 const NO_MARKS = new Int32Array(0);
+const NO_VALUES: ArrayLike<unknown> = [];
 
 /**
  * Visits every slice of one thread. Times are recorded ms + `offsetMs`; slices still open at
  * `endNs` end there, unfinished. Flow ids are `flowBase` + instance number.
  */
-export function visitSlices(events: ThreadEvents, offsetMs: number, endNs: number, flowBase: number, filters: WriteFilters, visitor: SliceVisitor): void {
-  const extractor = new SliceExtractor(offsetMs, flowBase, filters, visitor);
+export function visitSlices(events: ThreadEvents, offsetMs: number, endNs: number, flowBase: number, filters: WriteFilters, visitor: SliceVisitor, sideValues?: ArrayLike<unknown>): void {
+  const extractor = new SliceExtractor(offsetMs, flowBase, filters, visitor, sideValues);
   for (const chunk of events.chunks()) extractor.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, 0, chunk.length);
   extractor.finish(endNs);
 }
@@ -81,7 +88,8 @@ export class SliceExtractor {
   private firstLeftOut = -1;
   private readonly out: Slice = { id: 0, startNs: 0, endNs: 0, unfinished: false, instance: 0, index: 0, resumed: 0, ended: 0, flowIn: false, flowOut: false, flowId: 0 };
 
-  constructor(private readonly offsetMs: number, private readonly flowBase: number, private readonly filters: WriteFilters, private readonly visitor: SliceVisitor) {
+  /** `sideValues`: the thread's side-event payloads (FunctionTable.sideValues), read as events come. */
+  constructor(private readonly offsetMs: number, private readonly flowBase: number, private readonly filters: WriteFilters, private readonly visitor: SliceVisitor, private readonly sideValues: ArrayLike<unknown> = NO_VALUES) {
     this.maxDepth = Math.min(filters.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
     this.minNs = Math.round((filters.minDurationUs ?? 0) * 1000);
   }
@@ -99,7 +107,10 @@ export class SliceExtractor {
         this.stackWakers.push(mark === 0 ? 0 : this.waker);
         if (mark !== 0) this.waker = 0;
       } else if (code === 0) {
-        this.waker = (marks[i] ?? 0) >>> INSTANCE_SHIFT;
+        const mark = marks[i] ?? 0;
+        const kind = mark & KIND_MASK;
+        if (kind === WOKEN || kind === 0) this.waker = mark >>> INSTANCE_SHIFT;
+        else if (this.visitor.side !== undefined) this.visitor.side(kind, this.sideValues[mark >>> SIDE_SHIFT], msToNs(times[i] + this.offsetMs), this.stackIds.length);
       } else {
         // Frames above the one exiting were left by an exception that skipped their exit hook.
         const atNs = msToNs(times[i] + this.offsetMs);

@@ -14,6 +14,8 @@ export interface RecorderStorage {
   newChunk(events: number): ChunkArrays;
   /** A module registered its function table (ids are given in registration order). */
   registered(file: string, entries: ReadonlyArray<string | number>): void;
+  /** A side event's payload was added at `index` of the thread's side values (before its event). */
+  sideValue?(index: number, value: unknown): void;
   /**
    * The storage writes full chunks out itself and reuses their memory (the process arena under
    * `panopticon`): the recorder must not keep them.

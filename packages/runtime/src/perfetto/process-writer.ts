@@ -48,7 +48,7 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
         store.instant(atNs, notes.length);
         notes.push(note);
       },
-    });
+    }, thread.functions.sideValues);
     const order = store.orderFromEndOrder();
     const seq = file.thread(processTrack, proc.pid, thread.tid, thread.name, store.firstNs(order));
     store.write(seq, order, new RuntimeFields(thread.functions, notes));
