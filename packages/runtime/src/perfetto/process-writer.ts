@@ -16,6 +16,8 @@ import type { ProcessMeta, ThreadSource } from '../chrome-json';
 import { ByteWriter, message, utf8 } from './bytes';
 import { Ann, PerfettoWriter, annotateBool, annotateString, annotateUint, type ByteSink, type Sequence } from './writer';
 import { FlowMode, ThreadSlices, type SliceFields } from './thread-slices';
+import { SliceValues } from '../values/slice-values';
+import { annotateValues } from './value-annotations';
 
 /** Wake-up arrows' flow ids: above every chain's (flowBaseOf stays below 2^52). */
 export const WAKE_FLOW_BASE = 2 ** 52;
@@ -31,12 +33,16 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
   threads.forEach((thread, index) => {
     const store = new ThreadSlices();
     const notes: string[] = [];
+    const values = new SliceValues();
+    const valuesOf = new Map<number, string[]>();
     const offsetMs = thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
     const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0));
     visitSlices(thread, offsetMs, endNs, flowBaseOf(index), proc.filters ?? {}, {
       slice(s: Slice) {
         const mode = s.instance === 0 || !(s.flowIn || s.flowOut) ? FlowMode.None : s.flowOut ? FlowMode.Out : FlowMode.In;
         const packed = s.resumed | (s.ended << 4) | (s.unfinished ? 1 << 8 : 0);
+        const pairs = values.any ? values.take(s.depth, s.startNs) : null;
+        if (pairs !== null) valuesOf.set(store.count, pairs);
         store.add(s.startNs, s.endNs, s.id, s.index, packed, s.instance, s.flowId, mode);
       },
       wake(fromNs, toNs) {
@@ -48,10 +54,13 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
         store.instant(atNs, notes.length);
         notes.push(note);
       },
+      side(kind, value, atNs, depth) {
+        values.side(kind, value, atNs, depth);
+      },
     }, thread.functions.sideValues);
     const order = store.orderFromEndOrder();
     const seq = file.thread(processTrack, proc.pid, thread.tid, thread.name, store.firstNs(order));
-    store.write(seq, order, new RuntimeFields(thread.functions, notes));
+    store.write(seq, order, new RuntimeFields(thread.functions, notes, valuesOf));
   });
   file.flush();
   return file.events;
@@ -61,7 +70,7 @@ class RuntimeFields implements SliceFields {
   /** Per function id: its name_iid and location args, encoded once (its name interned then). */
   private readonly blobs: Array<Uint8Array | undefined> = [];
 
-  constructor(private readonly functions: FunctionTable, private readonly notes: string[]) {}
+  constructor(private readonly functions: FunctionTable, private readonly notes: string[], private readonly values: Map<number, string[]> = new Map()) {}
 
   slice(seq: Sequence, w: ByteWriter, store: ThreadSlices, i: number): void {
     const id = store.a[i];
@@ -81,6 +90,7 @@ class RuntimeFields implements SliceFields {
       if (ended !== 0) annotateString(w, Ann.Ended, ENDED_BYTES[ended]);
     }
     if (packed & (1 << 8)) annotateBool(w, Ann.Unfinished, true);
+    if (this.values.size > 0) annotateValues(w, this.values.get(i));
   }
 
   instant(seq: Sequence, w: ByteWriter, _store: ThreadSlices, key: number): void {

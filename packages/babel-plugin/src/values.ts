@@ -1,0 +1,95 @@
+// Argument and return values (plugin option `args`): for the chosen functions, the emitted code
+// hands the parameter bindings to the recorder at the top of the body, and every `return x`
+// becomes `return R.returned(frame, x)`, an identity hook (x is evaluated once, where it was).
+// Parameters are read as bindings, after the defaults ran: never `arguments`, never the parameter
+// list itself (../shared/docs/semantics.md). An exception that leaves the function is noted by a
+// `catch` that rethrows the same value.
+//
+//   function f(a, { b }, ...c) {
+//     const R = rt(), frame = R.recording ? R.enter(id) : 0;
+//     try {
+//       if (frame !== 0) R.args(frame, "a,b,c", a, b, c);
+//       ...
+//       return R.returned(frame, x);
+//     } catch (e) { if (frame !== 0) R.threw(frame, e); throw e; } finally { ... }
+//   }
+import picomatch from 'picomatch';
+import type { NodePath, types as t } from '@babel/core';
+import type { Types } from './header';
+
+/** `args: true`, or filters: which functions (display-name globs) in which files (globs). */
+export type ArgsOption = boolean | { functions?: string[]; files?: string[] };
+
+export const THROWN = '__panopticon_thrown';
+
+/** Whether a function's values are recorded; null when the option is off. */
+export function argsFilter(option: ArgsOption | undefined): ((file: string, name: string) => boolean) | null {
+  if (option === undefined || option === false) return null;
+  if (option === true) return () => true;
+  const fn = option.functions && option.functions.length > 0 ? picomatch(option.functions, { dot: true }) : null;
+  const file = option.files && option.files.length > 0 ? picomatch(option.files, { dot: true }) : null;
+  return (f, n) => (!file || file(f)) && (!fn || fn(n));
+}
+
+/** The emitted pieces, given how the function reaches its recorder and its frame (or instance). */
+export class ValueHooks {
+  constructor(private readonly t: Types, private readonly recorder: () => t.Expression, private readonly frame: string) {}
+
+  /** `if (frame !== 0) R.args(frame, "names", ...bindings);`, or nothing without parameters. */
+  entry(fn: t.Function): t.Statement[] {
+    const { t } = this;
+    const names = parameterNames(t, fn);
+    if (names.length === 0) return [];
+    const call = this.call('args', [t.stringLiteral(names.join(',')), ...names.map((n) => t.identifier(n))]);
+    return [t.ifStatement(this.recorded(), t.expressionStatement(call))];
+  }
+
+  /** Every `return x` of the function itself (not of nested ones) through the identity hook. */
+  wrapReturns(fn: NodePath<t.Function>): void {
+    const self = this;
+    fn.get('body').traverse({
+      Function(p) {
+        p.skip();
+      },
+      ReturnStatement(p) {
+        if (p.node.argument) p.node.argument = self.call('returned', [p.node.argument]);
+      },
+    });
+  }
+
+  /** `catch (e) { [before] if (frame !== 0) R.threw(frame, e); throw e; }`. */
+  catchClause(before: t.Statement[] = []): t.CatchClause {
+    const { t } = this;
+    return t.catchClause(t.identifier(THROWN), t.blockStatement([
+      ...before,
+      t.ifStatement(this.recorded(), t.expressionStatement(this.call('threw', [t.identifier(THROWN)]))),
+      t.throwStatement(t.identifier(THROWN)),
+    ]));
+  }
+
+  /** For the top of a coroutine's catch (CoroutineRewriter.wrapBody), after it resumed: `error` is its parameter. */
+  threw(error: string): t.Statement {
+    return this.t.ifStatement(this.recorded(), this.t.expressionStatement(this.call('threw', [this.t.identifier(error)])));
+  }
+
+  private recorded(): t.Expression {
+    return this.t.binaryExpression('!==', this.t.identifier(this.frame), this.t.numericLiteral(0));
+  }
+
+  private call(method: string, args: t.Expression[]): t.CallExpression {
+    const { t } = this;
+    return t.callExpression(t.memberExpression(this.recorder(), t.identifier(method)), [t.identifier(this.frame), ...args]);
+  }
+}
+
+/** The names a function's parameters bind, in order (a TypeScript `this` parameter binds none). */
+export function parameterNames(t: Types, fn: t.Function): string[] {
+  const names: string[] = [];
+  for (const p of fn.params) {
+    const param = p.type === 'TSParameterProperty' ? p.parameter : p;
+    for (const name of Object.keys(t.getBindingIdentifiers(param as t.Node, false))) {
+      if (name !== 'this' && !names.includes(name)) names.push(name);
+    }
+  }
+  return names;
+}
