@@ -82,14 +82,23 @@ export class ValueHooks {
   }
 }
 
-/** The names a function's parameters bind, in order (a TypeScript `this` parameter binds none). */
+/** The names a function's parameters bind, in source order (a TypeScript `this` parameter binds none). */
 export function parameterNames(t: Types, fn: t.Function): string[] {
   const names: string[] = [];
-  for (const p of fn.params) {
-    const param = p.type === 'TSParameterProperty' ? p.parameter : p;
-    for (const name of Object.keys(t.getBindingIdentifiers(param as t.Node, false))) {
-      if (name !== 'this' && !names.includes(name)) names.push(name);
+  const visit = (node: t.Node | null | undefined): void => {
+    if (!node) return;
+    switch (node.type) {
+      case 'Identifier':
+        if (node.name !== 'this' && !names.includes(node.name)) names.push(node.name);
+        return;
+      case 'AssignmentPattern': return visit(node.left);
+      case 'RestElement': return visit(node.argument);
+      case 'ArrayPattern': return node.elements.forEach(visit);
+      case 'ObjectPattern': return node.properties.forEach((p) => visit(p.type === 'ObjectProperty' ? p.value : p));
+      case 'TSParameterProperty': return visit(node.parameter);
+      default: // a pattern that binds nothing by name (a member expression cannot be a parameter)
     }
-  }
+  };
+  fn.params.forEach(visit);
   return names;
 }
