@@ -141,7 +141,7 @@ class ModuleInstrumenter {
       ]),
       t.tryStatement(
         t.blockStatement(rest),
-        values && values.catchClause(),
+        null,
         t.blockStatement([t.ifStatement(t.binaryExpression('!==', t.identifier(FRAME), t.numericLiteral(0)), t.expressionStatement(t.callExpression(t.memberExpression(t.identifier(RECORDER), t.identifier('exit')), [t.identifier(FRAME)])))]),
       ),
     ];

@@ -2,8 +2,10 @@
 // hands the parameter bindings to the recorder at the top of the body, and every `return x`
 // becomes `return R.returned(frame, x)`, an identity hook (x is evaluated once, where it was).
 // Parameters are read as bindings, after the defaults ran: never `arguments`, never the parameter
-// list itself (../shared/docs/semantics.md). An exception that leaves the function is noted by a
-// `catch` that rethrows the same value.
+// list itself (../shared/docs/semantics.md). An exception that leaves a generator or async function
+// is noted in the `catch` its body already has (coroutines.ts); a plain function gets no `catch`:
+// rethrowing moves where node says an uncaught exception was thrown. A `return` inside a `with`
+// block is left alone (the hook's names would be looked up on the `with` object first).
 //
 //   function f(a, { b }, ...c) {
 //     const R = rt(), frame = R.recording ? R.enter(id) : 0;
@@ -11,7 +13,7 @@
 //       if (frame !== 0) R.args(frame, "a,b,c", a, b, c);
 //       ...
 //       return R.returned(frame, x);
-//     } catch (e) { if (frame !== 0) R.threw(frame, e); throw e; } finally { ... }
+//     } finally { ... }
 //   }
 import picomatch from 'picomatch';
 import type { NodePath, types as t } from '@babel/core';
@@ -19,8 +21,6 @@ import type { Types } from './header';
 
 /** `args: true`, or filters: which functions (display-name globs) in which files (globs). */
 export type ArgsOption = boolean | { functions?: string[]; files?: string[] };
-
-export const THROWN = '__panopticon_thrown';
 
 /** Whether a function's values are recorded; null when the option is off. */
 export function argsFilter(option: ArgsOption | undefined): ((file: string, name: string) => boolean) | null {
@@ -51,20 +51,13 @@ export class ValueHooks {
       Function(p) {
         p.skip();
       },
+      WithStatement(p) {
+        p.skip();
+      },
       ReturnStatement(p) {
         if (p.node.argument) p.node.argument = self.call('returned', [p.node.argument]);
       },
     });
-  }
-
-  /** `catch (e) { [before] if (frame !== 0) R.threw(frame, e); throw e; }`. */
-  catchClause(before: t.Statement[] = []): t.CatchClause {
-    const { t } = this;
-    return t.catchClause(t.identifier(THROWN), t.blockStatement([
-      ...before,
-      t.ifStatement(this.recorded(), t.expressionStatement(this.call('threw', [t.identifier(THROWN)]))),
-      t.throwStatement(t.identifier(THROWN)),
-    ]));
   }
 
   /** For the top of a coroutine's catch (CoroutineRewriter.wrapBody), after it resumed: `error` is its parameter. */
