@@ -18,9 +18,13 @@ export function configureValues(config: { redact?: readonly string[]; depth?: nu
   options = { depth: config.depth, entries: config.entries, length: config.length, stringLength: config.stringLength, redact: secretKeys(config.redact ?? []) };
 }
 
+/** Each function's names, split once (the instrumented code passes the same literal each call). */
+const splitNames = new Map<string, string[]>();
+
 export function recordArgs(rec: SideRecorder, names: string, values: unknown[]): void {
   try {
-    const keys = String(names).split(',');
+    let keys = splitNames.get(names);
+    if (keys === undefined) splitNames.set(names, (keys = String(names).split(',')));
     const payload: string[] = [];
     for (let i = 0; i < keys.length; i++) payload.push(keys[i], options.redact(keys[i]) ? '[redacted]' : renderValue(values[i], options));
     rec.addSide(SideKind.Args, payload);

@@ -37,6 +37,14 @@ class Budget extends Error {}
 
 /** `value` as a short, safe string. */
 export function renderValue(value: unknown, options: RenderOptions = {}): string {
+  // The common cases need no renderer (its bounds still apply to strings).
+  switch (typeof value) {
+    case 'number': return objectIs(value, -0) ? '-0' : String(value);
+    case 'boolean': return value ? 'true' : 'false';
+    case 'undefined': return 'undefined';
+    case 'string': if (value.length <= (options.stringLength ?? 80)) return jsonStringify(value); break;
+    default: if (value === null) return 'null';
+  }
   const r = new Renderer(options);
   try {
     r.value(value, 0);
