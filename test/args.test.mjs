@@ -75,3 +75,24 @@ test('without --args no slice carries values', async () => {
   assert.ok(slices.some((s) => s.name === 'add'));
   assert.deepEqual(slices.filter((s) => Object.keys(valuesOf(s)).length > 0), []);
 });
+
+test('a build made with the plugin option args (runtime: auto) records values under PANOPTICON_OUTPUT; PANOPTICON_REDACT adds keys', async () => {
+  const { createRequire } = await import('node:module');
+  const { mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { ROOT, runNode } = await import('./support/helpers.mjs');
+  const require = createRequire(import.meta.url);
+  const babel = require('@babel/core');
+  const source = join(ROOT, 'test', 'fixtures', 'idle', 'server.js');
+  const dir = join(ROOT, '.tmp', `args-build-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const { code } = babel.transformSync(readFileSync(source, 'utf8'), { filename: source, cwd: ROOT, configFile: false, babelrc: false, plugins: [[require('../packages/babel-plugin'), { runtime: 'auto', args: { functions: ['parse'] } }]] });
+  writeFileSync(join(dir, 'server.js'), code);
+  const out = join(dir, 'trace.json');
+  const run = runNode([join(dir, 'server.js'), '2'], { cwd: dir, env: { ...process.env, PANOPTICON_OUTPUT: out, PANOPTICON_REDACT: 'TEXT' } });
+  assert.equal(run.status, 0, run.stderr);
+  const checked = readTrace(out);
+  assert.ok(checked.ok, checked.report);
+  const slices = slicesOf(checked.model);
+  assert.deepEqual(slices.filter((s) => s.name === 'parse').map(valuesOf), [{ 'args.text': '[redacted]', return: '[0, 1]' }, { 'args.text': '[redacted]', return: '[1, 2]' }]);
+  assert.deepEqual(slices.filter((s) => s.name === 'handle').map(valuesOf), [{}, {}]);
+});
