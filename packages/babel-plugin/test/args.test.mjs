@@ -123,3 +123,23 @@ test('args on TypeScript: a `this` parameter binds nothing, parameter properties
   assert.match(code, /"x,y", x, y\)/);
   assert.match(code, /"n", n\)/);
 });
+
+test('args with the classic-script runtime in a realm without Node: primitives in full, objects only by kind', async () => {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const { readTrace, slicesOf, tempDir } = await import('../../../test/support/helpers.mjs');
+  const context = vm.createContext({});
+  vm.runInContext(readFileSync(join(ROOT, 'packages', 'runtime', 'dist', 'global.js'), 'utf8'), context);
+  vm.runInContext("globalThis[Symbol.for('panopticon.runtime')].start()", context);
+  const expected = await run(PROGRAM);
+  assert.equal(await run(instrument(PROGRAM, { filename: FILE, pluginOptions: { args: true } }), context), expected);
+  const path = join(tempDir(), 'vm-args.json');
+  writeFileSync(path, vm.runInContext("globalThis[Symbol.for('panopticon.api')].chromeTrace()", context));
+  const checked = readTrace(path);
+  assert.ok(checked.ok, checked.report);
+  const slice = (name) => slicesOf(checked.model).find((s) => s.name === name).args;
+  assert.equal(slice('add')['args.a'], '1');
+  assert.equal(slice('add').return, '3');
+  assert.equal(slice('shapes')['args.x'], '"x"');
+  assert.equal(slice('shapes')['args.rest'], '[Array]');
+  assert.equal(slice('shapes').return, '[Array]');
+});

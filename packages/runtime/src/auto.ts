@@ -20,7 +20,7 @@ import type { WriteFilters } from './chrome-json';
 import { streamRecorder, type RecorderStream } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
-import { configureValues } from './values/capture';
+import { configureValues } from './value-capture';
 
 const env = process.env;
 

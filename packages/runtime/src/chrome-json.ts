@@ -15,7 +15,7 @@ import { msToNs, nsToMicros } from './format';
 import { ENDED_NAMES, RESUMED_NAMES } from './coroutine-kinds';
 import { flowBaseOf, SliceExtractor, type Slice, type WriteFilters } from './slices';
 import { ByteOut, decodeUtf8, type ByteSink } from './byte-out';
-import { SliceValues } from './values/slice-values';
+import { SliceValues } from './slice-values';
 
 export { MAX_DEPTH, type WriteFilters } from './slices';
 
@@ -187,7 +187,7 @@ export class ThreadJsonWriter {
   }
 }
 
-/** Argument and return values (values/slice-values.ts) as more args of the slice. */
+/** Argument and return values (slice-values.ts) as more args of the slice. */
 function writeValues(out: ByteOut, pairs: string[] | null): void {
   if (pairs === null) return;
   let text = '';

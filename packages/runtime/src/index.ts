@@ -73,5 +73,5 @@ export function isRecording(): boolean {
 }
 
 export { trace, startTrace, TraceScope, disposeSymbol, type ScopeOptions, type ScopeResult } from './scope';
-export { renderValue, secretKeys, DEFAULT_SECRET_KEYS, type RenderOptions } from './values/render';
-export { configureValues } from './values/capture';
+export { renderValue, secretKeys, DEFAULT_SECRET_KEYS, type RenderOptions } from './value-render';
+export { configureValues } from './value-capture';

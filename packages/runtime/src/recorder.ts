@@ -22,7 +22,7 @@ import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutin
 import type { WakeTracker } from './wakeups';
 import { heapStorage, type RecorderStorage } from './storage';
 import { MAX_SIDE_VALUES, SIDE_SHIFT } from './side-events';
-import { recordArgs, recordResult } from './values/capture';
+import { recordArgs, recordResult } from './value-capture';
 
 /** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
 export const CHUNK_EVENTS = 1 << 18;

@@ -1,4 +1,4 @@
-// The value renderer (values/render.ts) on hostile values: it must never run the program's code
+// The value renderer (value-render.ts) on hostile values: it must never run the program's code
 // (getters, proxy traps, toString, Symbol.toPrimitive, toJSON, inspect hooks), never throw, and
 // stay short whatever it is given.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The recorder's argument and return hooks (values/capture.ts) written by the runtime's own
+// The recorder's argument and return hooks (value-capture.ts) written by the runtime's own
 // writers: the same values in .json, .json.gz and .pftrace; a slice the filters leave out does
 // not hand its values to a later one; nothing is recorded while recording is off.
 import { test } from 'node:test';

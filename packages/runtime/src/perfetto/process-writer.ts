@@ -16,7 +16,7 @@ import type { ProcessMeta, ThreadSource } from '../chrome-json';
 import { ByteWriter, message, utf8 } from './bytes';
 import { Ann, PerfettoWriter, annotateBool, annotateString, annotateUint, type ByteSink, type Sequence } from './writer';
 import { FlowMode, ThreadSlices, type SliceFields } from './thread-slices';
-import { SliceValues } from '../values/slice-values';
+import { SliceValues } from '../slice-values';
 import { annotateValues } from './value-annotations';
 
 /** Wake-up arrows' flow ids: above every chain's (flowBaseOf stays below 2^52). */

@@ -1,4 +1,4 @@
-// Argument and return values (values/slice-values.ts) as debug annotations of a slice, named
+// Argument and return values (slice-values.ts) as debug annotations of a slice, named
 // inline: parameter names are the program's, too many to intern.
 import type { ByteWriter } from './bytes';
 

@@ -1,9 +1,9 @@
 // Renders any JavaScript value as a short string without running the program's code: no getter
 // is called (properties are read by descriptor, accessors shown as `[Getter]`), no proxy trap is
 // touched (`[Proxy]`), no toString / inspect / toJSON / Symbol.toPrimitive; built-ins are called
-// through the copies intrinsics.ts took at load. Depth, entries and length are bounded, cycles
+// through the copies value-intrinsics.ts took at load. Depth, entries and length are bounded, cycles
 // shown as `[Circular]`, and values under keys that look secret as `[redacted]`. Never throws.
-import { apply, getOwnPropertyDescriptor, getPrototypeOf, intrinsic, isArray, jsonStringify, objectIs, ownKeys, stringSlice, types } from './intrinsics';
+import { apply, getOwnPropertyDescriptor, getPrototypeOf, intrinsic, isArray, jsonStringify, objectIs, ownKeys, stringSlice, types } from './value-intrinsics';
 
 export interface RenderOptions {
   /** Nesting levels shown inside the value (deeper ones as `[Object]`, `[Array(n)]`). */

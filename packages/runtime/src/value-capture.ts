@@ -1,11 +1,11 @@
 // What the recorder's argument and return hooks record (opt-in: the plugin's `args` option emits
-// the calls): each value rendered now, safely (render.ts), since the objects may change or be gone
+// the calls): each value rendered now, safely (value-render.ts), since the objects may change or be gone
 // by the time the trace is written. A side event (side-events.ts) carries the strings:
 //   Args:   [name, rendered, name, rendered, ...]   one pair per parameter binding
 //   Return: ['return' | 'throw', rendered]
 // Allocation is fine here: nothing of this runs unless the user asked for values.
-import { SideKind } from '../side-events';
-import { renderValue, secretKeys, type RenderOptions } from './render';
+import { SideKind } from './side-events';
+import { renderValue, secretKeys, type RenderOptions } from './value-render';
 
 interface SideRecorder {
   addSide(kind: number, value: unknown): void;

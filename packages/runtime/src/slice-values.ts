@@ -1,8 +1,8 @@
-// For the writers: the argument and return values (capture.ts) of the slice that is closing. Side
+// For the writers: the argument and return values (value-capture.ts) of the slice that is closing. Side
 // events arrive while their slice is open, at its depth; a slice takes what arrived at its depth
 // since it began (a slice the filters left out never takes its values, and they go stale: a
 // later slice at that depth began after them).
-import { SideKind } from '../side-events';
+import { SideKind } from './side-events';
 
 export class SliceValues {
   private argsAt: number[] = [];
