@@ -26,6 +26,8 @@ export interface CliArgs {
   minDurationUs?: number;
   /** Ring-buffer mode: each thread keeps its newest N events. */
   buffer?: number;
+  /** `--counters[=MS]`: sample CPU, heap and event-loop counters every MS ms. */
+  counters?: number;
   include: string[];
   exclude: string[];
   /** `--args[=NAMEGLOB,...]`, `--args-files GLOB`: record argument and return values. */
@@ -46,6 +48,7 @@ const OPTIONS = {
   'max-depth': { type: 'string' },
   'min-duration': { type: 'string' },
   buffer: { type: 'string' },
+  counters: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   args: { type: 'boolean' },
@@ -80,7 +83,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
       break;
     }
   }
-  const values = parseOptions(argv.slice(0, split));
+  const values = parseOptions(argv.slice(0, split).map((a) => (a === '--counters' ? `--counters=${DEFAULT_COUNTERS_MS}` : a)));
   const rest = argv.slice(dashes ? split + 1 : split);
   if (!dashes && rest[0] === 'merge') return parseMerge(values, rest.slice(1));
   if (!dashes && (rest[0] === 'summary' || rest[0] === 'view')) return parseReading(values, rest[0], rest.slice(1));
@@ -118,6 +121,7 @@ function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
     maxDepth: count(values['max-depth'], '--max-depth', 1),
     minDurationUs: count(values['min-duration'], '--min-duration', 0),
     buffer: count(values.buffer, '--buffer', 1),
+    counters: countersOption(values.counters),
     include: values.include ?? [],
     exclude: values.exclude ?? [],
     args: argsOption(values),
@@ -148,6 +152,19 @@ function count(text: string | undefined, flag: string, min: number): number | un
   return value;
 }
 
+/** `--counters` alone samples every 10 ms. */
+const DEFAULT_COUNTERS_MS = 10;
+
+/** A sampling interval in ms: a number from 1 to 60000. */
+function countersOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 1 || value > 60_000) {
+    throw new UsageError(`--counters takes a sampling interval in milliseconds (1 to 60000; --counters alone: ${DEFAULT_COUNTERS_MS}), not ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
 function formatOption(text: string | undefined): TraceFormat | undefined {
   if (text === undefined) return undefined;
   const format = parseFormat(text);
@@ -165,7 +182,7 @@ function parseMerge(before: Values, args: string[]): CliArgs {
     throw new UsageError(`merge: ${(error as Error).message}`);
   }
   if (before.output !== undefined && values.output !== undefined) throw new UsageError('merge: give the output once, with -o');
-  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'buffer', 'include', 'exclude', 'args', 'args-functions', 'args-files', 'redact'] as const;
+  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'buffer', 'counters', 'include', 'exclude', 'args', 'args-functions', 'args-files', 'redact'] as const;
   const misplaced = traceOnly.filter((k) => before[k] !== undefined);
   if (misplaced.length > 0) throw new UsageError(`merge: --${misplaced[0]} is an option for tracing, not for merging`);
   const help = (values.help ?? false) || (before.help ?? false);
@@ -236,6 +253,9 @@ Options:
                             token, secret, authorization, cookie, api key, ...)
   --buffer N                ring buffer: keep only each thread's newest N events (the trace
                             and stderr say how many older ones were dropped)
+  --counters[=MS]           sample counters every MS ms (default 10) in every process and
+                            thread: CPU user/system %, V8 heap used/total, event-loop
+                            utilization and delay; shown as counter tracks
   -h, --help                show this help
   -v, --version             show the version
 

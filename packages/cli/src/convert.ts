@@ -169,7 +169,7 @@ function toPerfetto(input: string, write: (bytes: Uint8Array) => void): ConvertR
         case 'n': {
           const t = threadOf(pid, tid);
           const [off, len, ann] = args.encode(t, e.args);
-          t.slices.instant(ns, t.instants.length);
+          t.slices.instant(ns, t.instants.length / 4); // four numbers an instant
           t.instants.push(args.name(t, String(e.name ?? '')), off, len, ann);
           return;
         }

@@ -74,6 +74,7 @@ export function main(argv: string[]): void {
     keepNewest: args.buffer,
     args: args.args,
     redact: args.redact,
+    counters: args.counters,
   };
   setPluginOptions(options);
   let file: string;

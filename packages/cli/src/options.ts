@@ -31,6 +31,8 @@ export interface TraceOptions {
   args?: boolean | { functions?: string[]; files?: string[] };
   /** More keys whose values are shown as `[redacted]` (besides password, token, ...). */
   redact?: string[];
+  /** Sample counters (CPU, heap, event loop) every this many ms in every thread. */
+  counters?: number;
 }
 
 export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';

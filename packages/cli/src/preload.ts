@@ -19,7 +19,7 @@ import { keepTracingChildren } from './child-env';
 const options = readOptions();
 if (options) {
   const part = partPaths(options.sessionDir, process.pid);
-  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest });
+  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest, counters: options.counters });
   if (traced) {
     if (options.redact) configureValues({ redact: options.redact });
     setPluginOptions(options);

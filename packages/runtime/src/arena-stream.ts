@@ -3,6 +3,7 @@
 // and gives full chunks back to the arena for reuse, so memory stays bounded however long the
 // program runs. The main thread drains on a timer, when it needs a new chunk itself, and at exit.
 import { FunctionTable } from './function-table';
+import { releaseValues } from './side-values';
 import { Arena, RECORD_MODULE, RECORD_SIDE_VALUE, RECORD_THREAD_NAME, RECORD_THREAD_ORIGIN, addSideValue } from './arena';
 
 /** What the stream needs of a thread's writer (ThreadJsonWriter, or another format's). */
@@ -38,6 +39,12 @@ export class ArenaStream {
   private readonly chunkEvents: number;
   /** Ring-buffer mode: per thread, the chunks held back, oldest first. */
   private readonly kept: Kept[][] = [];
+  /**
+   * Per thread: side values known before the previous drain read its records. Their events were
+   * recorded just after them, so by the end of this drain they are written: the payloads can go.
+   */
+  private sideKnown: number[] = [];
+  private readonly sideReleased: number[] = [];
   /** Events a ring buffer let go (older than the newest `keepNewest` of their thread). */
   dropped = 0;
 
@@ -63,6 +70,7 @@ export class ArenaStream {
       pending.push({ index, seq: this.arena.claimSeq(index), slot });
       filled.set(index, this.arena.filledLength(index));
     }
+    const known = this.tables.map((t) => t?.sideValues.length ?? 0);
     this.readRecords();
     pending.sort((a, b) => a.seq - b.seq);
     for (const { index, seq, slot } of pending) {
@@ -83,6 +91,13 @@ export class ArenaStream {
         this.readSeq[index] = 0;
         this.arena.freeChunk(index);
       }
+    }
+    if (this.keepNewest === 0) {
+      this.sideKnown.forEach((upTo, slot) => {
+        releaseValues(this.tables[slot].sideValues, this.sideReleased[slot] ?? 0, upTo);
+        this.sideReleased[slot] = Math.max(this.sideReleased[slot] ?? 0, upTo);
+      });
+      this.sideKnown = known;
     }
   }
 

@@ -35,12 +35,16 @@ export interface ThreadData {
 const MAX_EVENT_BYTES = 2 ** 31;
 const MAX_RECORD_BYTES = 2 ** 28;
 const MAX_THREADS = 1024;
+/** Side-event payloads stop here; the rest of the records buffer is kept for function tables. */
+const SIDE_RECORD_BYTES = MAX_RECORD_BYTES * 0.75;
 const NEXT_CHUNK = 0;
 const NEXT_SLOT = 1;
 const RECORD_BYTES = 2;
 const FREE_LOCK = 3;
 const FREE_COUNT = 4;
 const CLAIM_SEQ = 5;
+/** 1 once some thread said that side-event payloads no longer fit. */
+const SIDE_FULL_NOTED = 6;
 const FIRST_OWNER = 16;
 export const RECORD_MODULE = 1;
 export const RECORD_THREAD_NAME = 2;
@@ -54,6 +58,8 @@ export class Arena {
   readonly maxChunks: number;
   private readonly chunkBytes: number;
   private readonly encoder = new TextEncoder();
+  private recordBytes: Uint8Array | undefined;
+  private recordWords: Int32Array | undefined;
 
   private constructor(readonly buffers: ArenaBuffers) {
     this.chunkBytes = buffers.chunkEvents * 16;
@@ -257,8 +263,21 @@ export class Arena {
     return { ...arrays, length: lo };
   }
 
-  /** A payload JSON cannot carry (a cycle, a BigInt) goes as null: the hooks never throw. */
+  /**
+   * A payload JSON cannot carry (a cycle, a BigInt) goes as null: the hooks never throw. Payloads
+   * stop at SIDE_RECORD_BYTES, so that function tables (names) always have room.
+   */
   private appendSideValue(slot: number, index: number, value: unknown): void {
+    if (Atomics.load(this.header, RECORD_BYTES) >= SIDE_RECORD_BYTES) {
+      if (Atomics.compareExchange(this.header, SIDE_FULL_NOTED, 0, 1) === 0) {
+        try {
+          process.stderr.write(`panopticon: process ${process.pid}: the trace has no more room for custom events and counters; later ones are left out\n`);
+        } catch {
+          // nothing to tell it with
+        }
+      }
+      return;
+    }
     try {
       this.append(slot, RECORD_SIDE_VALUE, [index, value]);
     } catch {
@@ -276,15 +295,19 @@ export class Arena {
     const start = Atomics.add(this.header, RECORD_BYTES, size);
     if (start + size > MAX_RECORD_BYTES) return;
     try {
-      ensureLength(this.buffers.records, start + size);
+      // In steps of 64 KiB: growing shared memory is a system call, too slow for every record.
+      if (this.buffers.records.byteLength < start + size) ensureLength(this.buffers.records, Math.min(MAX_RECORD_BYTES, (start + size + 0xffff) & ~0xffff));
     } catch {
       return;
     }
-    new Uint8Array(this.buffers.records, start + 12, bytes.length).set(bytes);
-    const words = new Int32Array(this.buffers.records, start, 3);
-    Atomics.store(words, 1, slot);
-    Atomics.store(words, 2, kind);
-    Atomics.store(words, 0, bytes.length + 1); // last: the record is complete (+1: never 0)
+    // Views that follow the buffer as it grows, made once: a view per record costs more than the record.
+    const recordBytes = (this.recordBytes ??= new Uint8Array(this.buffers.records));
+    const words = (this.recordWords ??= new Int32Array(this.buffers.records));
+    recordBytes.set(bytes, start + 12);
+    const at = start >> 2;
+    Atomics.store(words, at + 1, slot);
+    Atomics.store(words, at + 2, kind);
+    Atomics.store(words, at, bytes.length + 1); // last: the record is complete (+1: never 0)
   }
 
   private forEachRecord(visit: (slot: number, kind: number, value: unknown) => void, from = 0): number {

@@ -9,6 +9,8 @@
 //                                    events; the signal writes them out (and recording goes on)
 //   PANOPTICON_MAX_DEPTH=D, PANOPTICON_MIN_DURATION=US   run-time filters for what is written
 //   PANOPTICON_REDACT=KEY,...        more secret keys for argument values (plugin option `args`)
+//   PANOPTICON_COUNTERS=MS           sample CPU, heap and event-loop counters every MS ms while
+//                                    recording (counter-sampler.ts)
 //
 // With none of them set, nothing is recorded or written, and the hooks cost a load and a branch.
 import { join } from 'node:path';
@@ -21,6 +23,7 @@ import { streamRecorder, type RecorderStream } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
 import { configureValues } from './value-capture';
+import { startCounterSampler } from './counter-sampler';
 
 const env = process.env;
 
@@ -40,6 +43,9 @@ if (env.PANOPTICON_REDACT) configureValues({ redact: env.PANOPTICON_REDACT.split
 const filters: WriteFilters = { maxDepth: numberFrom('PANOPTICON_MAX_DEPTH'), minDurationUs: numberFrom('PANOPTICON_MIN_DURATION') };
 const buffer = numberFrom('PANOPTICON_BUFFER') ?? 0;
 if (buffer > 0) recorder.keepNewest(buffer);
+// Before any exit hook below: the main thread's last sample goes in before the trace is written.
+const counters = numberFrom('PANOPTICON_COUNTERS');
+if (counters) startCounterSampler(recorder, counters);
 
 /** Writes what the recorder holds; says where on stderr. Never throws (it runs in handlers). */
 function save(rec: Recorder, path: string): void {

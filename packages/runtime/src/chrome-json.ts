@@ -16,6 +16,7 @@ import { ENDED_NAMES, RESUMED_NAMES } from './coroutine-kinds';
 import { flowBaseOf, SliceExtractor, type Slice, type WriteFilters } from './slices';
 import { ByteOut, decodeUtf8, type ByteSink } from './byte-out';
 import { SliceValues } from './slice-values';
+import { sideEventJson } from './side-json';
 
 export { MAX_DEPTH, type WriteFilters } from './slices';
 
@@ -174,6 +175,8 @@ export class ThreadJsonWriter {
       },
       side(kind, value, atNs, depth) {
         values.side(kind, value, atNs, depth);
+        const text = sideEventJson(kind, value, head, atNs);
+        if (text !== null) stream.push(text);
       },
     }, functions.sideValues);
   }

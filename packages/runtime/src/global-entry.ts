@@ -5,12 +5,17 @@
 import { installRecorder } from './registry';
 import { writeChromeTrace } from './chrome-json';
 import { clock } from './clock';
+import { counter, instant, nameThread } from './custom-events';
 
 const recorder = installRecorder();
 recorder.start();
 
 const api = {
   recorder,
+  /** Custom events (custom-events.ts), for the page's own code. */
+  instant,
+  counter,
+  nameThread,
   /** The trace so far as Chrome JSON text. */
   chromeTrace(): string {
     let text = '';

@@ -6,6 +6,7 @@ import { WakeTracker } from './wakeups';
 import { streamRecorder } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
+import { startCounterSampler } from './counter-sampler';
 
 export { Recorder, CHUNK_EVENTS, type EventChunk } from './recorder';
 export { FunctionTable, type FunctionInfo } from './function-table';
@@ -42,6 +43,8 @@ export interface TraceToFileOptions {
    * of its promise resumes. Off by default: it needs V8 promise hooks, which slow every promise.
    */
   wakeups?: boolean;
+  /** Sample CPU, heap and event-loop counters: true (every 10 ms) or every this many ms. */
+  counters?: boolean | number;
 }
 
 /**
@@ -56,6 +59,7 @@ export function traceToFile(options: TraceToFileOptions): void {
   // Chrome JSON is written as the program runs; the other formats at the end.
   const stream = formatOfPath(options.output) === 'json' ? streamRecorder(recorder, options.output, meta) : null;
   recorder.start();
+  if (options.counters) startCounterSampler(recorder, options.counters === true ? undefined : options.counters);
   onEveryExit(() => {
     const events = stream ? stream.finish(clock.now()) : writeTraceFile(options.output, recorder, meta);
     if (options.onWritten) options.onWritten(events, options.output);
@@ -75,3 +79,6 @@ export function isRecording(): boolean {
 export { trace, startTrace, TraceScope, disposeSymbol, type ScopeOptions, type ScopeResult } from './scope';
 export { renderValue, secretKeys, DEFAULT_SECRET_KEYS, type RenderOptions } from './value-render';
 export { configureValues } from './value-capture';
+export { instant, counter, nameThread, type EventArgs } from './custom-events';
+export { SideKind, SIDE_SHIFT } from './side-events';
+export { startCounterSampler, DEFAULT_COUNTER_INTERVAL_MS } from './counter-sampler';

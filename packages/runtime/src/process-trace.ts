@@ -24,6 +24,7 @@ import { msToNs } from './format';
 /** How often the main thread writes what every thread recorded (a kill loses at most this much). */
 const DRAIN_EVERY_MS = 1000;
 import { WakeTracker } from './wakeups';
+import { startCounterSampler } from './counter-sampler';
 
 const ARENA_KEY = 'panopticon.arena';
 
@@ -40,6 +41,8 @@ export interface ProcessTraceOptions {
   filters?: WriteFilters;
   /** Ring-buffer mode: keep only each thread's newest N events, written at exit (0: stream all). */
   keepNewest?: number;
+  /** Sample counters (CPU, heap, event loop; counter-sampler.ts) every this many ms in every thread. */
+  counters?: number;
   /** Called once the part is written (or could not be). */
   onWritten?: (events: number) => void;
 }
@@ -68,6 +71,7 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
   const recorder = installRecorder(undefined, storage);
   if (options.wakeups) recorder.enableWakeups(new WakeTracker());
   recorder.start();
+  if (options.counters) startCounterSampler(recorder, options.counters);
   if (arena) nameWorkers(arena, options.cwd);
   if (!isMainThread || !arena) return true;
 

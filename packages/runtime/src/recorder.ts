@@ -23,6 +23,7 @@ import type { WakeTracker } from './wakeups';
 import { heapStorage, type RecorderStorage } from './storage';
 import { MAX_SIDE_VALUES, SIDE_SHIFT } from './side-events';
 import { recordArgs, recordResult } from './value-capture';
+import { SideValueRelease } from './side-values';
 
 /** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
 export const CHUNK_EVENTS = 1 << 18;
@@ -69,6 +70,8 @@ export class Recorder {
   private instanceState = new Uint8Array(INITIAL_INSTANCES);
   /** Wake-up arrows, when asked for (see wakeups.ts). */
   private wake: WakeTracker | null = null;
+  /** Lets side-event payloads go with their events. */
+  private readonly sideRelease = new SideValueRelease(this.functions.sideValues);
 
   constructor(version: string, private readonly storage: RecorderStorage = heapStorage) {
     this.version = version;
@@ -389,6 +392,7 @@ export class Recorder {
     this.full.length = 0;
     this.cursor = 0;
     this.marks.fill(0);
+    this.sideRelease.allGone();
   }
 
   /**
@@ -412,6 +416,7 @@ export class Recorder {
       this.spare.push(filled);
       ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop()!);
       this.cursor = 0;
+      this.sideRelease.allGone();
       return;
     }
     if (this.storage.streams) {
@@ -419,15 +424,18 @@ export class Recorder {
       this.discarded += CHUNK_EVENTS;
       ({ codes: this.codes, times: this.times, marks: this.marks } = this.storage.newChunk(CHUNK_EVENTS));
       this.cursor = 0;
+      this.sideRelease.allGone();
       return;
     }
     this.full.push(filled);
+    this.sideRelease.chunkKept();
     if (this.ringEvents > 0 && (this.full.length - 1) * CHUNK_EVENTS >= this.ringEvents) {
       const oldest = this.full.shift()!; // the rest still hold the newest ringEvents
       this.discarded += CHUNK_EVENTS;
       oldest.marks.fill(0);
       this.spare.push(oldest);
       this.droppedChunks++;
+      this.sideRelease.oldestDropped();
     }
     ({ codes: this.codes, times: this.times, marks: this.marks } = this.spare.pop() ?? this.storage.newChunk(CHUNK_EVENTS));
     this.cursor = 0;

@@ -12,7 +12,9 @@ import { writeChromeTrace } from './chrome-json';
 import { assertWritable, defaultMeta, writeTraceFile } from './trace-file';
 import { clock } from './clock';
 import { scopeEvents } from './scope-events';
+import { valuesNamedBy } from './side-values';
 import type { EventChunk, Recorder } from './recorder';
+import type { FunctionTable } from './function-table';
 
 export interface ScopeOptions {
   /** Where the trace is written when the scope ends; its extension names the format. */
@@ -64,6 +66,8 @@ export class TraceScope {
   private readonly from: number;
   private readonly startDepth: number;
   private events: EventChunk | null = null;
+  /** The side-event payloads its events name, copied at stop (the recorder lets them go later). */
+  private sideValues: unknown[] = [];
   private endMs = 0;
 
   constructor(private readonly options: ScopeOptions = {}) {
@@ -100,6 +104,7 @@ export class TraceScope {
     const from = Math.max(this.from, discarded) - discarded;
     const to = this.recorder.recordedEvents - discarded;
     this.events = scopeEvents(this.recorder.chunks(), from, to, this.startDepth);
+    this.sideValues = valuesNamedBy(this.events, this.recorder.functions.sideValues);
     const state = stateOf(this.recorder);
     state.open = Math.max(0, state.open - 1);
     if (state.open === 0 && state.owned) {
@@ -152,7 +157,9 @@ export class TraceScope {
 
   private source() {
     const events = this.events!;
-    return { functions: this.recorder.functions, chunks: () => [events] };
+    // The recorder's table, with the scope's own copy of the payloads.
+    const functions = Object.create(this.recorder.functions, { sideValues: { value: this.sideValues } }) as FunctionTable;
+    return { functions, chunks: () => [events] };
   }
 
   private meta() {

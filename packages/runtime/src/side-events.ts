@@ -12,7 +12,7 @@ export const SIDE_KIND_MASK = (1 << SIDE_SHIFT) - 1;
 /** Side values a thread can record (payload indexes must fit the mark). */
 export const MAX_SIDE_VALUES = 2 ** (31 - SIDE_SHIFT) - 1;
 
-export const enum SideKind {
+export enum SideKind {
   /** An instant on the thread: value [name, args | null]. */
   Instant = 1,
   /** Counter samples: value [name, { key: number, ... }]. */

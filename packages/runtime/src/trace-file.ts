@@ -3,6 +3,7 @@
 import { closeSync, existsSync, openSync, unlinkSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { clock } from './clock';
+import { ownThreadName } from './custom-events';
 import type { ProcessMeta, TraceMeta, TraceSource } from './chrome-json';
 import { formatOfPath, type TraceFormat } from './perfetto/formats';
 import { writeProcessFile } from './perfetto/output';
@@ -12,7 +13,7 @@ export function defaultMeta(): TraceMeta {
     pid: process.pid,
     tid: threadId + 1,
     processName: process.argv.join(' '),
-    threadName: threadId === 0 ? 'main' : `worker ${threadId}`,
+    threadName: ownThreadName() ?? (threadId === 0 ? 'main' : `worker ${threadId}`),
   };
 }
 

@@ -99,3 +99,16 @@ test('a realm with a recorder of its own is not touched by the main realm\'s run
     runtime.uninstallRecorder();
   }
 });
+
+test('global.js: the page marks its own instants, counters and thread name through the api', () => {
+  const context = tracedRealm({ performance });
+  vm.runInContext(`(function (api) { api.nameThread('page'); api.instant('painted', { frame: 1 }); api.counter('fps', { now: 60 }); })(globalThis[Symbol.for('panopticon.api')])`, context);
+  const api = vm.runInContext(`globalThis[Symbol.for('panopticon.api')]`, context);
+  const path = join(tempDir(), 'trace.json');
+  writeFileSync(path, api.chromeTrace());
+  const trace = readTrace(path);
+  assert.ok(trace.ok, trace.report);
+  assert.deepEqual(trace.model.instants.map((i) => [i.name, i.args]), [['painted', { frame: 1 }]]);
+  assert.deepEqual(trace.model.counters.map((c) => [c.name, c.value]), [['fps.now', 60]]);
+  assert.deepEqual(Object.values(trace.model.threads).map((t) => t.name), ['page']);
+});

@@ -3,6 +3,7 @@
 // the number of functions, instances and threads, not with the number of slices, when the slices
 // come parents first (streaming); otherwise ('sorted') each thread's slices are kept and sorted.
 import type { SliceRecord, SliceSink } from './events';
+import { CounterTable, type CounterStats } from './counters';
 import { ThreadStack, type Finished } from './thread-stack';
 
 export interface FunctionStats {
@@ -54,6 +55,8 @@ export interface Summary {
   functions: FunctionStats[];
   instances: InstanceStats[];
   processes: ProcessStats[];
+  /** Counter tracks, by process and name. */
+  counters: CounterStats[];
 }
 
 interface Instance {
@@ -80,6 +83,7 @@ export class Analysis implements SliceSink {
   private events = 0;
   private slices = 0;
   private beginEnds = 0;
+  private readonly counters = new CounterTable();
   private startNs = Infinity;
   private endNs = -Infinity;
 
@@ -88,6 +92,10 @@ export class Analysis implements SliceSink {
 
   counted(): void {
     this.events++;
+  }
+
+  counter(pid: number, name: string, value: number): void {
+    this.counters.add(pid, name, value);
   }
 
   beginEnd(): void {
@@ -148,6 +156,7 @@ export class Analysis implements SliceSink {
       functions: this.fns,
       instances,
       processes: processes.sort((a, b) => a.pid - b.pid),
+      counters: this.counters.list(),
     };
   }
 

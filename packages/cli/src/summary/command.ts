@@ -39,6 +39,7 @@ export async function summarize(path: string): Promise<{ summary: Summary; trunc
         threadName: (pid: number, tid: number, name: string) => analysis.threadName(pid, tid, name),
         counted: () => analysis.counted(),
         beginEnd: () => analysis.beginEnd(),
+        counter: (pid: number, name: string, value: number) => analysis.counter(pid, name, value),
       };
       try {
         const read = source.read(sink, () => {

@@ -28,6 +28,8 @@ export interface SliceSink {
   counted(): void;
   /** A B/E (begin/end) event: not summarised, only counted so the report can say so. */
   beginEnd(): void;
+  /** A counter sample on the process's track `name` (`name.key` for Chrome JSON's C events). */
+  counter?(pid: number, name: string, value: number): void;
 }
 
 const toNs = (us: number): number => Math.round(us * 1000);
@@ -62,6 +64,12 @@ export function chromeEvent(event: TraceEvent, sink: SliceSink): void {
     case 'B':
     case 'E':
       sink.beginEnd();
+      return;
+    case 'C':
+      for (const key of Object.keys(args)) {
+        const value = args[key];
+        if (typeof value === 'number') sink.counter?.(int(event.pid), `${String(event.name)}${event.id !== undefined ? `[${String(event.id)}]` : ''}.${key}`, value);
+      }
       return;
   }
 }

@@ -14,6 +14,8 @@ export interface DecodedTrace {
   threadName(pid: number, tid: number, name: string): void;
   /** One event as the Chrome JSON of the same trace counts it (see `counted` calls below). */
   counted(): void;
+  /** A counter sample on the process's track `name`. */
+  counter?(pid: number, name: string, value: number): void;
 }
 
 const FLAG_CLEARED = 1;
@@ -62,6 +64,8 @@ interface Track {
   pid: number;
   tid: number;
   parent: number;
+  /** The descriptor's own name (a counter track's). */
+  name?: string;
 }
 
 const newSequence = (): SequenceState => ({
@@ -136,8 +140,10 @@ export class PftraceDecoder {
     let tid: number | undefined;
     let processName: string | undefined;
     let threadName: string | undefined;
+    let trackName: string | undefined;
     while (f.next()) {
       if (f.field === 1 && f.wire === WIRE_VARINT) uuid = f.varint();
+      else if (f.field === 2 && f.wire === WIRE_LEN) trackName = f.string();
       else if (f.field === 5 && f.wire === WIRE_VARINT) parent = f.varint();
       else if ((f.field === 3 || f.field === 4) && f.wire === WIRE_LEN) {
         const thread = f.field === 4;
@@ -153,7 +159,7 @@ export class PftraceDecoder {
     }
     // A track without a process or thread of its own (a counter's, an async one) belongs to its parent's.
     const up = this.tracks.get(parent);
-    const track = { pid: pid ?? up?.pid ?? 0, tid: tid ?? up?.tid ?? 0, parent };
+    const track = { pid: pid ?? up?.pid ?? 0, tid: tid ?? up?.tid ?? 0, parent, name: trackName };
     this.tracks.set(uuid, track);
     // Names as the Chrome JSON's metadata events
     if (processName !== undefined) {
@@ -173,8 +179,17 @@ export class PftraceDecoder {
     let category: string | undefined;
     let args: Record<string, ArgValue> | undefined;
     let arrows = 0;
+    let value: number | undefined;
     while (f.next()) {
       switch (f.field) {
+        case 44:
+          if (f.wire === WIRE_FIXED64) value = f.double();
+          else f.skip();
+          break;
+        case 30:
+          if (f.wire === WIRE_VARINT) value = f.int64();
+          else f.skip();
+          break;
         case 9:
           type = f.varint();
           break;
@@ -207,6 +222,10 @@ export class PftraceDecoder {
     }
     for (let i = 0; i < arrows; i++) this.out.counted();
     if (type === TYPE_INSTANT || type === TYPE_COUNTER) this.out.counted();
+    if (type === TYPE_COUNTER && value !== undefined) {
+      const t = this.tracks.get(track);
+      this.out.counter?.(t?.pid ?? 0, t?.name ?? `track ${track}`, value);
+    }
     if (ns === undefined || (type !== TYPE_BEGIN && type !== TYPE_END)) return;
     let stack = this.open.get(track);
     if (stack === undefined) this.open.set(track, (stack = []));

@@ -24,6 +24,7 @@ function decode(path: string, sink: SliceSink, slice: (s: SliceRecord) => void):
     processName: (pid, name) => sink.processName(pid, name),
     threadName: (pid, tid, name) => sink.threadName(pid, tid, name),
     counted: () => sink.counted(),
+    counter: (pid, name, value) => sink.counter?.(pid, name, value),
   });
   const read = readPackets(path, (packet) => decoder.packet(packet));
   return { truncated: read.truncated || decoder.unfinished() > 0 };

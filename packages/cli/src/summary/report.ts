@@ -1,5 +1,6 @@
 // The summary as text (columns, times in ms) or as JSON (times in integer ns), top N of each list.
 import type { FunctionStats, InstanceStats, Summary } from './analysis';
+import { counterLines } from './counters';
 
 export interface Ranked {
   functionsBySelf: FunctionStats[];
@@ -85,5 +86,6 @@ export function textReport(file: string, truncated: boolean, summary: Summary, t
     for (const t of p.threads) rows.push([`tid ${t.tid}`, String(t.slices), `  ${t.name ?? '(unnamed thread)'}`]);
   }
   out.push(...table(['', 'slices', 'name'], rows));
+  out.push(...counterLines(summary.counters));
   return out.join('\n') + '\n';
 }

@@ -16,6 +16,7 @@ import type { ProcessMeta, ThreadSource } from '../chrome-json';
 import { ByteWriter, message, utf8 } from './bytes';
 import { Ann, PerfettoWriter, annotateBool, annotateString, annotateUint, type ByteSink, type Sequence } from './writer';
 import { FlowMode, ThreadSlices, type SliceFields } from './thread-slices';
+import { CounterSamples, ThreadCustomEvents } from './custom-events';
 import { SliceValues } from '../slice-values';
 import { annotateValues } from './value-annotations';
 
@@ -30,9 +31,11 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
   const file = new PerfettoWriter(sink);
   const processTrack = file.processTrack(proc.pid, proc.name);
   const wakeIds = { next: WAKE_FLOW_BASE };
+  const counters = new CounterSamples();
   threads.forEach((thread, index) => {
     const store = new ThreadSlices();
     const notes: string[] = [];
+    const custom = new ThreadCustomEvents(thread.name, store, counters);
     const values = new SliceValues();
     const valuesOf = new Map<number, string[]>();
     const offsetMs = thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
@@ -56,12 +59,14 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
       },
       side(kind, value, atNs, depth) {
         values.side(kind, value, atNs, depth);
+        custom.add(kind, value, atNs);
       },
     }, thread.functions.sideValues);
     const order = store.orderFromEndOrder();
-    const seq = file.thread(processTrack, proc.pid, thread.tid, thread.name, store.firstNs(order));
-    store.write(seq, order, new RuntimeFields(thread.functions, notes, valuesOf));
+    const seq = file.thread(processTrack, proc.pid, thread.tid, custom.name, store.firstNs(order));
+    store.write(seq, order, new RuntimeFields(thread.functions, notes, custom, valuesOf));
   });
+  counters.write(file, processTrack);
   file.flush();
   return file.events;
 }
@@ -70,7 +75,7 @@ class RuntimeFields implements SliceFields {
   /** Per function id: its name_iid and location args, encoded once (its name interned then). */
   private readonly blobs: Array<Uint8Array | undefined> = [];
 
-  constructor(private readonly functions: FunctionTable, private readonly notes: string[], private readonly values: Map<number, string[]> = new Map()) {}
+  constructor(private readonly functions: FunctionTable, private readonly notes: string[], private readonly custom?: ThreadCustomEvents, private readonly values: Map<number, string[]> = new Map()) {}
 
   slice(seq: Sequence, w: ByteWriter, store: ThreadSlices, i: number): void {
     const id = store.a[i];
@@ -94,6 +99,7 @@ class RuntimeFields implements SliceFields {
   }
 
   instant(seq: Sequence, w: ByteWriter, _store: ThreadSlices, key: number): void {
+    if (key < 0) return this.custom?.writeInstant(seq, w, key);
     w.stringField(23, 'panopticon: slices left out');
     annotateString(w, Ann.Note, this.notes[key]);
   }
