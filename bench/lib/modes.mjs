@@ -35,7 +35,7 @@ export function instrument(source, filename) {
   return result.code;
 }
 
-function setRegistry(recorder) {
+export function setRegistry(recorder) {
   if (recorder === undefined) delete globalThis[REGISTRY];
   else Object.defineProperty(globalThis, REGISTRY, { value: recorder, enumerable: false, configurable: true, writable: false });
 }
@@ -48,7 +48,7 @@ function setRegistry(recorder) {
  * The wake-ups mode has a copy of its own too, so that its `wake !== null` branches leave the
  * traced mode's hooks alone.
  */
-function separateRecorderClass(mode) {
+export function separateRecorderClass(mode) {
   const path = join(ROOT, 'packages/runtime/dist/recorder.js');
   const copy = new Module(path, null);
   copy.filename = path;
@@ -58,7 +58,7 @@ function separateRecorderClass(mode) {
 }
 
 /** Compiles `code` as a CommonJS module of its own and returns its exports. */
-function loadCopy(code, filename, mode) {
+export function loadCopy(code, filename, mode) {
   const name = filename.replace(/(\.[cm]?js)?$/, `.${mode}$1`);
   const copy = new Module(name, null);
   copy.filename = name;

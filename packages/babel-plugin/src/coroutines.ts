@@ -40,15 +40,17 @@ export class CoroutineRewriter {
   constructor(private readonly t: Types, private readonly hook: HookCall) {}
 
   /** Body of a coroutine: begin, then the rest in try/catch/finally that ends the instance. */
-  wrapBody(owner: t.Node, begin: t.Expression, rest: t.Statement[], instance = INSTANCE): t.Statement[] {
+  wrapBody(owner: t.Node, begin: t.Expression, rest: t.Statement[], instance = INSTANCE, onThrow: ((error: string) => t.Statement) | null = null): t.Statement[] {
     const { t } = this;
     this.instanceOf.set(owner, instance);
     const co = t.identifier(instance);
+    // onThrow (argument values, values.ts) runs once the instance is resumed: caught() first.
+    const noted = onThrow ? [this.statement('caught', [this.clone(co)]), onThrow(CAUGHT)] : [];
     return [
       t.variableDeclaration('const', [t.variableDeclarator(t.identifier(instance), begin)]),
       t.tryStatement(
         t.blockStatement(rest),
-        t.catchClause(t.identifier(CAUGHT), t.blockStatement([this.statement('fail', [co]), t.throwStatement(t.identifier(CAUGHT))])),
+        t.catchClause(t.identifier(CAUGHT), t.blockStatement([...noted, this.statement('fail', [co]), t.throwStatement(t.identifier(CAUGHT))])),
         t.blockStatement([this.statement('end', [t.identifier(instance)])]),
       ),
     ];

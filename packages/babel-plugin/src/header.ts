@@ -51,8 +51,10 @@ const NOOP_RECORDER = `(function () {
     return { enter: zero, exit: nothing, begin: zero, beginAsync: zero, end: nothing, fail: nothing, caught: nothing, enteredFinally: nothing,
       suspendAwait: same, resumeAwait: same, suspendYield: same, resumeNext: same };
   })()`;
+/** The same with the argument and return hooks (plugin option `args`). */
+const NOOP_RECORDER_VALUES = NOOP_RECORDER.replace('resumeNext: same }', 'resumeNext: same, args: nothing, returned: same, threw: nothing }');
 
-export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>, autoRuntime = false): string {
+export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<string | number>, autoRuntime = false, values = false): string {
   const registry = `typeof globalThis === "object" && globalThis !== null ? globalThis[${n.symbol} || (${n.symbol} = Symbol.for(${JSON.stringify(REGISTRY_SYMBOL)}))] : undefined`;
   // runtime: 'auto' in CommonJS: load the runtime on first use (an ES module imports it instead).
   const load = autoRuntime
@@ -61,7 +63,7 @@ export function headerSource(n: HeaderNames, file: string, table: ReadonlyArray<
   return `function ${n.rt}() { return ${n.recorder} !== undefined ? ${n.recorder} : ${n.init}(); }
 function ${n.init}() {
   var r = ${registry};${load}
-  if (r === undefined) return ${n.noop} || (${n.noop} = ${NOOP_RECORDER});
+  if (r === undefined${values ? ' || typeof r.returned !== "function"' : ''}) return ${n.noop} || (${n.noop} = ${values ? NOOP_RECORDER_VALUES : NOOP_RECORDER});
   ${n.base} = r.register(${JSON.stringify(file)}, ${JSON.stringify(table)});
   return ${n.recorder} = r;
 }

@@ -21,6 +21,8 @@ import { Namer } from './names';
 import { hoistableDeclarations, shadowedParameters } from './hoisting';
 import { CoroutineRewriter, hasTopLevelAwait } from './coroutines';
 import { compileFilters, type Filters, type InstrumentOptions } from './options';
+import { argsFilter, ValueHooks } from './values';
+import { INSTANCE } from './coroutines';
 import { AUTO_RUNTIME, FRAME, RECORDER, NAME_PREFIX, headerNames, headerSource, shortHash, type HeaderNames, type Types } from './header';
 
 export interface Babel {
@@ -44,7 +46,7 @@ class ModuleInstrumenter {
   readonly coroutines: CoroutineRewriter;
   private readonly t: Types;
 
-  constructor(private readonly babel: Babel, readonly file: string, code: string, private readonly filters: Filters, private readonly autoRuntime: boolean) {
+  constructor(private readonly babel: Babel, readonly file: string, code: string, private readonly filters: Filters, private readonly autoRuntime: boolean, private readonly valuesOf: ((file: string, name: string) => boolean) | null = null) {
     this.t = babel.types;
     // The source is in the hash too: two different scripts of one name in one realm (a script
     // evaluated again after an edit) must not share the globals that hold the registration.
@@ -67,7 +69,10 @@ class ModuleInstrumenter {
       node.body = Object.assign(this.t.blockStatement([Object.assign(this.t.returnStatement(node.body), { loc, start, end })]), { loc, start, end });
     }
     const body = path.get('body') as NodePath<t.BlockStatement>;
-    body.node.body = this.wrapStatements(body, path.scope, index, node.generator || node.async ? node : null);
+    const coroutine = node.generator || node.async ? node : null;
+    const values = this.valuesOf !== null && this.valuesOf(this.file, name) ? this.valueHooks(coroutine !== null) : null;
+    if (values) values.wrapReturns(path);
+    body.node.body = this.wrapStatements(body, path.scope, index, coroutine, values && { hooks: values, entry: values.entry(node) });
   }
 
   instrumentStaticBlock(path: NodePath<t.StaticBlock>): void {
@@ -97,7 +102,7 @@ class ModuleInstrumenter {
   }
 
   insertHeader(program: NodePath<t.Program>): void {
-    const header = this.babel.template.statements.ast(headerSource(this.names, this.file, this.table, this.autoRuntime));
+    const header = this.babel.template.statements.ast(headerSource(this.names, this.file, this.table, this.autoRuntime, this.valuesOf !== null));
     // An ES module has no require(): it imports the runtime before its body runs. Only a file with
     // module syntax of its own counts (Babel parses everything as a module by default, and an
     // import added to CommonJS code would turn it into an ES module).
@@ -107,7 +112,7 @@ class ModuleInstrumenter {
   }
 
   /** The body with hooks: `coroutine` is the generator or async function whose body it is. */
-  private wrapStatements(body: NodePath<t.BlockStatement> | NodePath<t.StaticBlock>, scope: NodePath['scope'], index: number, coroutine: t.Node | null = null): t.Statement[] {
+  private wrapStatements(body: NodePath<t.BlockStatement> | NodePath<t.StaticBlock>, scope: NodePath['scope'], index: number, coroutine: t.Node | null = null, values: { hooks: ValueHooks; entry: t.Statement[] } | null = null): t.Statement[] {
     const { t } = this;
     const hoisted = hoistableDeclarations(body, scope, t);
     const statements = body.node.body;
@@ -117,17 +122,17 @@ class ModuleInstrumenter {
     return [
       ...before,
       ...bridges.outside,
-      ...this.guard(index, coroutine, [...bridges.inside, ...rest]),
+      ...this.guard(index, coroutine, values ? [...bridges.inside, ...values.entry, ...rest] : [...bridges.inside, ...rest], values?.hooks ?? null),
     ];
   }
 
   /** enter + try/finally exit around `rest`; for a coroutine, begin + try/catch/finally end. */
-  private guard(index: number, coroutine: t.Node | null, rest: t.Statement[]): t.Statement[] {
+  private guard(index: number, coroutine: t.Node | null, rest: t.Statement[], values: ValueHooks | null = null): t.Statement[] {
     const { t } = this;
     if (coroutine) {
       // An async function's own promise is noted at its begin, for wake-up arrows.
       const begin = (coroutine as t.Function).async && !(coroutine as t.Function).generator ? 'beginAsync' : 'begin';
-      return this.coroutines.wrapBody(coroutine, this.hookCall(begin, [this.functionId(index)]), rest);
+      return this.coroutines.wrapBody(coroutine, this.hookCall(begin, [this.functionId(index)]), rest, INSTANCE, values && ((error) => values.threw(error)));
     }
     return [
       t.variableDeclaration('const', [
@@ -165,6 +170,12 @@ class ModuleInstrumenter {
       inside.push(t.expressionStatement(t.callExpression(t.identifier(setter), [t.identifier(name)])));
     }
     return { outside, inside };
+  }
+
+  /** Argument and return hooks: a coroutine reaches the recorder through the accessor, a plain function through its local. */
+  private valueHooks(coroutine: boolean): ValueHooks {
+    const { t } = this;
+    return coroutine ? new ValueHooks(t, () => t.callExpression(t.identifier(this.names.rt), []), INSTANCE) : new ValueHooks(t, () => t.identifier(RECORDER), FRAME);
   }
 
   private enterCall(index: number): t.CallExpression {
@@ -222,7 +233,7 @@ export function instrumentProgram(babel: Babel, program: NodePath<t.Program>, st
   const filters = compileFilters(options);
   if (!filters.file(displayFile)) return;
 
-  const module = new ModuleInstrumenter(babel, displayFile, file.code, filters, options.runtime === 'auto');
+  const module = new ModuleInstrumenter(babel, displayFile, file.code, filters, options.runtime === 'auto', argsFilter(options.args));
   module.instrumentModuleBody(program);
   program.traverse(visitor, module);
   module.insertHeader(program);

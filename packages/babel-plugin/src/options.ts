@@ -1,6 +1,7 @@
 // The plugin's options, as a project's babel.config.js gives them, and the compile-time filters
 // they make.
 import picomatch from 'picomatch';
+import type { ArgsOption } from './values';
 
 export interface InstrumentOptions {
   /** Directory the file names in the trace (and the file globs) are relative to; Babel's cwd by default. */
@@ -18,6 +19,11 @@ export interface InstrumentOptions {
    * the environment switches on (PANOPTICON_OUTPUT, PANOPTICON_SIGNAL): for builds run with plain node.
    */
   runtime?: 'global' | 'auto';
+  /**
+   * Record argument and return values (values.ts): true, or filters (display-name globs in
+   * `functions`, file globs in `files`). Off by default; off, the emitted code is as without it.
+   */
+  args?: ArgsOption;
 }
 
 export interface Filters {

@@ -30,6 +30,10 @@ export interface CliArgs {
   counters?: number;
   include: string[];
   exclude: string[];
+  /** `--args[=NAMEGLOB,...]`, `--args-files GLOB`: record argument and return values. */
+  args?: boolean | { functions?: string[]; files?: string[] };
+  /** `--redact KEY,...`: more secret keys. */
+  redact?: string[];
   help: boolean;
   version: boolean;
 }
@@ -47,6 +51,10 @@ const OPTIONS = {
   counters: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
+  args: { type: 'boolean' },
+  'args-functions': { type: 'string', multiple: true },
+  'args-files': { type: 'string', multiple: true },
+  redact: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -54,7 +62,7 @@ const OPTIONS = {
 export class UsageError extends Error {}
 
 /** Options that take a value as the next argument (when not written --opt=value). */
-const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration', '--buffer']);
+const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration', '--buffer', '--args-files', '--redact']);
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let split = argv.length;
@@ -96,7 +104,9 @@ type Values = ReturnType<typeof parseOptions>;
 
 function parseOptions(args: string[]) {
   try {
-    return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
+    // `--args=GLOB,...` is `--args` with name filters (parseArgs has no optional values).
+    const expanded = args.flatMap((a) => (a.startsWith('--args=') ? ['--args', `--args-functions=${a.slice('--args='.length)}`] : [a]));
+    return parseArgs({ args: expanded, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -114,9 +124,24 @@ function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
     counters: countersOption(values.counters),
     include: values.include ?? [],
     exclude: values.exclude ?? [],
+    args: argsOption(values),
+    redact: values.redact !== undefined ? splitList(values.redact) : undefined,
     help: values.help ?? false,
     version: values.version ?? false,
   };
+}
+
+/** The plugin's `args` option from `--args[=GLOB,...]` and `--args-files`; undefined when off. */
+function argsOption(values: Values): CliArgs['args'] {
+  const functions = splitList(values['args-functions'] ?? []);
+  const files = splitList(values['args-files'] ?? []);
+  if (!values.args && files.length === 0) return undefined;
+  return functions.length === 0 && files.length === 0 ? true : { ...(functions.length > 0 ? { functions } : {}), ...(files.length > 0 ? { files } : {}) };
+}
+
+/** Comma-separated lists, repeatable. */
+function splitList(items: string[]): string[] {
+  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
 /** A whole number of at least `min`, or a usage error naming the flag. */
@@ -157,7 +182,7 @@ function parseMerge(before: Values, args: string[]): CliArgs {
     throw new UsageError(`merge: ${(error as Error).message}`);
   }
   if (before.output !== undefined && values.output !== undefined) throw new UsageError('merge: give the output once, with -o');
-  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'buffer', 'counters', 'include', 'exclude'] as const;
+  const traceOnly = ['eval', 'command', 'include-node-modules', 'wakeups', 'max-depth', 'min-duration', 'buffer', 'counters', 'include', 'exclude', 'args', 'args-functions', 'args-files', 'redact'] as const;
   const misplaced = traceOnly.filter((k) => before[k] !== undefined);
   if (misplaced.length > 0) throw new UsageError(`merge: --${misplaced[0]} is an option for tracing, not for merging`);
   const help = (values.help ?? false) || (before.help ?? false);
@@ -220,6 +245,12 @@ Options:
   --max-depth N             keep slices up to N levels deep (at most 512, Perfetto's limit)
   --min-duration US         leave out slices shorter than US microseconds (their time stays
                             inside their parent)
+  --args[=NAMEGLOB,...]     record argument and return values in each slice's args (rendered
+                            without running getters, proxies or toString; bounded; secrets
+                            redacted); with globs, only for functions whose names match
+  --args-files GLOB         record them only in files matching GLOB (repeatable)
+  --redact KEY,...          more keys whose values show as [redacted] (besides password,
+                            token, secret, authorization, cookie, api key, ...)
   --buffer N                ring buffer: keep only each thread's newest N events (the trace
                             and stderr say how many older ones were dropped)
   --counters[=MS]           sample counters every MS ms (default 10) in every process and

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileFilter, type FileFilter } from './filter';
-import { transformFile, isTypeScript } from './transform';
+import { transformFile, isTypeScript, setPluginOptions } from './transform';
 import { typeScriptFormat } from './module-format';
 import type { TraceOptions } from './options';
 
@@ -21,6 +21,7 @@ let instrumentable: FileFilter;
 export function initialize(data: TraceOptions): void {
   options = data;
   instrumentable = fileFilter(data);
+  setPluginOptions(data);
 }
 
 const JS_TO_TS: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'], '.jsx': ['.tsx'] };

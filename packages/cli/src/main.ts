@@ -9,7 +9,7 @@ import { assertWritable } from '@panopticon/runtime';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
 import { type TraceOptions } from './options';
 import { fileFilter } from './filter';
-import { transformFile } from './transform';
+import { setPluginOptions, transformFile } from './transform';
 import { createSessionDir, finishSession, removeSessionDir, tracedEnv } from './session';
 import { mergeTraceFiles } from './merge';
 import { outputFormat, writeInFormat } from './output-format';
@@ -72,8 +72,11 @@ export function main(argv: string[]): void {
     wakeups: args.wakeups,
     filters: { maxDepth: args.maxDepth, minDurationUs: args.minDurationUs },
     keepNewest: args.buffer,
+    args: args.args,
+    redact: args.redact,
     counters: args.counters,
   };
+  setPluginOptions(options);
   let file: string;
   let fileArgs: string[];
   if (args.command !== undefined) {

@@ -27,6 +27,10 @@ export interface TraceOptions {
   filters?: { maxDepth?: number; minDurationUs?: number };
   /** Ring-buffer mode: each thread keeps its newest N events, written at exit. */
   keepNewest?: number;
+  /** Record argument and return values: the plugin's `args` option (absent: off). */
+  args?: boolean | { functions?: string[]; files?: string[] };
+  /** More keys whose values are shown as `[redacted]` (besides password, token, ...). */
+  redact?: string[];
   /** Sample counters (CPU, heap, event loop) every this many ms in every thread. */
   counters?: number;
 }

@@ -9,7 +9,8 @@
 import Module from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { traceProcessThread } from '@panopticon/runtime';
+import { configureValues, traceProcessThread } from '@panopticon/runtime';
+import { setPluginOptions } from './transform';
 import { partPaths, readOptions, type TraceOptions } from './options';
 import { fileFilter } from './filter';
 import { installCommonJsHooks } from './cjs-hooks';
@@ -19,7 +20,11 @@ const options = readOptions();
 if (options) {
   const part = partPaths(options.sessionDir, process.pid);
   const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest, counters: options.counters });
-  if (traced) installLoaders(options);
+  if (traced) {
+    if (options.redact) configureValues({ redact: options.redact });
+    setPluginOptions(options);
+    installLoaders(options);
+  }
 }
 
 function installLoaders(options: TraceOptions): void {

@@ -21,6 +21,12 @@ function loadBabel(): NonNullable<typeof babelModules> {
   })));
 }
 
+/** Plugin options besides `cwd` (the `args` option), the same for every file of the process. */
+let pluginOptions: Record<string, unknown> = {};
+export function setPluginOptions(options: { args?: unknown }): void {
+  pluginOptions = options.args === undefined ? {} : { args: options.args };
+}
+
 export const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 export type ModuleFormat = 'module' | 'commonjs' | undefined;
@@ -78,7 +84,7 @@ export function transformFile(source: string, filename: string, format: ModuleFo
       sourceMaps: 'inline',
       parserOpts: { allowReturnOutsideFunction: sourceType !== 'module', allowAwaitOutsideFunction: sourceType !== 'script' },
       plugins: [
-        ...(instrument ? [[instrumenter, { cwd }]] : []),
+        ...(instrument ? [[instrumenter, { ...pluginOptions, cwd }]] : []),
         ...(ext === '.tsx' ? [[reactJsx, { runtime: 'automatic' }]] : []),
       ] as BabelCore.PluginItem[],
       presets: ts ? [[presetTypeScript, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],

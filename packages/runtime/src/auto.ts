@@ -8,6 +8,7 @@
 //   PANOPTICON_BUFFER=N              flight recorder: record all the time, keep the newest N
 //                                    events; the signal writes them out (and recording goes on)
 //   PANOPTICON_MAX_DEPTH=D, PANOPTICON_MIN_DURATION=US   run-time filters for what is written
+//   PANOPTICON_REDACT=KEY,...        more secret keys for argument values (plugin option `args`)
 //   PANOPTICON_COUNTERS=MS           sample CPU, heap and event-loop counters every MS ms while
 //                                    recording (counter-sampler.ts)
 //
@@ -21,6 +22,7 @@ import type { WriteFilters } from './chrome-json';
 import { streamRecorder, type RecorderStream } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
+import { configureValues } from './value-capture';
 import { startCounterSampler } from './counter-sampler';
 
 const env = process.env;
@@ -37,6 +39,7 @@ function numberFrom(name: string): number | undefined {
 }
 
 const recorder = installRecorder();
+if (env.PANOPTICON_REDACT) configureValues({ redact: env.PANOPTICON_REDACT.split(',') });
 const filters: WriteFilters = { maxDepth: numberFrom('PANOPTICON_MAX_DEPTH'), minDurationUs: numberFrom('PANOPTICON_MIN_DURATION') };
 const buffer = numberFrom('PANOPTICON_BUFFER') ?? 0;
 if (buffer > 0) recorder.keepNewest(buffer);

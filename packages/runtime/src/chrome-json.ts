@@ -15,6 +15,7 @@ import { msToNs, nsToMicros } from './format';
 import { ENDED_NAMES, RESUMED_NAMES } from './coroutine-kinds';
 import { flowBaseOf, SliceExtractor, type Slice, type WriteFilters } from './slices';
 import { ByteOut, decodeUtf8, type ByteSink } from './byte-out';
+import { SliceValues } from './slice-values';
 import { sideEventJson } from './side-json';
 
 export { MAX_DEPTH, type WriteFilters } from './slices';
@@ -150,6 +151,7 @@ export class ThreadJsonWriter {
     const out = stream.out;
     const sliceStart = ByteOut.encode(`,\n{"ph":"X",${head},"ts":`);
     const fragment = (id: number): Uint8Array => this.fragments[id] ?? (this.fragments[id] = ByteOut.encode(',' + functionFragment(this.functions, id)));
+    const values = new SliceValues();
     this.extractor = new SliceExtractor(offsetMs, flowBase, filters, {
       slice(s: Slice) {
         out.raw(sliceStart);
@@ -157,6 +159,7 @@ export class ThreadJsonWriter {
         out.raw(DUR);
         out.micros(s.endNs - s.startNs);
         out.raw(fragment(s.id));
+        if (values.any) writeValues(out, values.take(s.depth, s.startNs));
         if (s.instance === 0) out.raw(s.unfinished ? CLOSE_UNFINISHED : CLOSE);
         else out.text(coroutineArgs(s));
         stream.events++;
@@ -170,7 +173,8 @@ export class ThreadJsonWriter {
       leftOut(atNs, note) {
         stream.push(`,\n{"ph":"i","s":"t",${head},"ts":${nsToMicros(atNs)},"name":"panopticon: slices left out","args":{"note":${JSON.stringify(note)}}}`);
       },
-      side(kind, value, atNs) {
+      side(kind, value, atNs, depth) {
+        values.side(kind, value, atNs, depth);
         const text = sideEventJson(kind, value, head, atNs);
         if (text !== null) stream.push(text);
       },
@@ -184,6 +188,14 @@ export class ThreadJsonWriter {
   finish(endNs: number): void {
     this.extractor.finish(endNs);
   }
+}
+
+/** Argument and return values (slice-values.ts) as more args of the slice. */
+function writeValues(out: ByteOut, pairs: string[] | null): void {
+  if (pairs === null) return;
+  let text = '';
+  for (let i = 0; i + 1 < pairs.length; i += 2) text += `,${JSON.stringify(pairs[i])}:${JSON.stringify(pairs[i + 1])}`;
+  out.text(text);
 }
 
 /** The rest of a slice's args (after file, line, col), its flow fields, and the closing braces. */

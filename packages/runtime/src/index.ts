@@ -78,6 +78,8 @@ export function isRecording(): boolean {
 
 export { trace, startTrace, TraceScope, disposeSymbol, type ScopeOptions, type ScopeResult } from './scope';
 export { traced, type TracedOptions } from './decorators';
+export { renderValue, secretKeys, DEFAULT_SECRET_KEYS, type RenderOptions } from './value-render';
+export { configureValues } from './value-capture';
 export { instant, counter, nameThread, type EventArgs } from './custom-events';
 export { SideKind, SIDE_SHIFT } from './side-events';
 export { startCounterSampler, DEFAULT_COUNTER_INTERVAL_MS } from './counter-sampler';

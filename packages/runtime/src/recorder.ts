@@ -22,6 +22,7 @@ import { Ended, INSTANCE_SHIFT, InstanceState, Resumed, WOKEN } from './coroutin
 import type { WakeTracker } from './wakeups';
 import { heapStorage, type RecorderStorage } from './storage';
 import { MAX_SIDE_VALUES, SIDE_SHIFT } from './side-events';
+import { recordArgs, recordResult } from './value-capture';
 import { SideValueRelease } from './side-values';
 
 /** Events per chunk: 256 Ki events are 4 MiB of typed arrays (16 bytes an event). */
@@ -275,6 +276,27 @@ export class Recorder {
     this.marks[c] = (index << SIDE_SHIFT) | (kind & 7);
     if (c + 1 === CHUNK_EVENTS) this.nextChunk();
     else this.cursor = c + 1;
+  }
+
+  // ------------------------------------------------------------ argument and return values (opt-in)
+
+  /**
+   * The parameters' values at entry (plugin option `args`): `names` is the parameter names,
+   * comma-separated; called only when `frame` (or the instance) is recorded. Never throws.
+   */
+  args(frame: number, names: string, ...values: unknown[]): void {
+    if (frame !== 0 && this.recording) recordArgs(this, names, values);
+  }
+
+  /** `return R.returned(frame, x)`: notes x as the slice's return value. Returns `value`. */
+  returned<T>(frame: number, value: T): T {
+    if (frame !== 0 && this.recording) recordResult(this, 'return', value);
+    return value;
+  }
+
+  /** The body is left by an exception: notes it as the slice's result. */
+  threw(frame: number, error: unknown): void {
+    if (frame !== 0 && this.recording) recordResult(this, 'throw', error);
   }
 
   // ------------------------------------------------------------ spans

@@ -35,6 +35,8 @@ export interface Slice {
   flowIn: boolean;
   flowOut: boolean;
   flowId: number;
+  /** Nesting level, 1 being the outermost (side events name theirs the same way). */
+  depth: number;
 }
 
 export interface SliceVisitor {
@@ -86,7 +88,7 @@ export class SliceExtractor {
   private tooDeep = 0;
   private tooShort = 0;
   private firstLeftOut = -1;
-  private readonly out: Slice = { id: 0, startNs: 0, endNs: 0, unfinished: false, instance: 0, index: 0, resumed: 0, ended: 0, flowIn: false, flowOut: false, flowId: 0 };
+  private readonly out: Slice = { id: 0, startNs: 0, endNs: 0, unfinished: false, instance: 0, index: 0, resumed: 0, ended: 0, flowIn: false, flowOut: false, flowId: 0, depth: 0 };
 
   /** `sideValues`: the thread's side-event payloads (FunctionTable.sideValues), read as events come. */
   constructor(private readonly offsetMs: number, private readonly flowBase: number, private readonly filters: WriteFilters, private readonly visitor: SliceVisitor, private readonly sideValues: ArrayLike<unknown> = NO_VALUES) {
@@ -148,6 +150,7 @@ export class SliceExtractor {
     }
     const out = this.out;
     out.id = id;
+    out.depth = depth;
     out.startNs = startNs;
     out.endNs = sliceEnd;
     out.unfinished = unfinished;

@@ -16,6 +16,7 @@ import { FlowMode, ThreadSlices } from './thread-slices';
 import { writeRuntimeSlices } from './runtime-encoder';
 import { RuntimeFunctions } from './runtime-functions';
 import { CounterSamples, ThreadCustomEvents } from './custom-events';
+import { SliceValues } from '../slice-values';
 
 /** Wake-up arrows' flow ids: above every chain's (flowBaseOf stays below 2^52). */
 export const WAKE_FLOW_BASE = 2 ** 52;
@@ -33,12 +34,16 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
     const store = new ThreadSlices((recorded >> 1) + 64);
     const notes: string[] = [];
     const custom = new ThreadCustomEvents(thread.name, store, counters);
+    const values = new SliceValues();
+    const valuesOf = new Map<number, string[]>();
     const offsetMs = thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0;
     const endNs = msToNs(endMs + (proc.clockOffsetMs ?? 0));
     visitSlices(thread, offsetMs, endNs, flowBaseOf(index), proc.filters ?? {}, {
       slice(s: Slice) {
         const mode = s.instance === 0 || !(s.flowIn || s.flowOut) ? FlowMode.None : s.flowOut ? FlowMode.Out : FlowMode.In;
         const packed = s.resumed | (s.ended << 4) | (s.unfinished ? 1 << 8 : 0);
+        const pairs = values.any ? values.take(s.depth, s.startNs) : null;
+        if (pairs !== null) valuesOf.set(store.count, pairs);
         store.add(s.startNs, s.endNs, s.id, s.index, packed, s.instance, s.flowId, mode);
       },
       wake(fromNs, toNs) {
@@ -50,14 +55,15 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
         store.instant(atNs, notes.length);
         notes.push(note);
       },
-      side(kind, value, atNs) {
+      side(kind, value, atNs, depth) {
+        values.side(kind, value, atNs, depth);
         custom.add(kind, value, atNs);
       },
     }, thread.functions.sideValues);
     const order = store.orderFromEndOrder();
     const seq = file.thread(processTrack, proc.pid, thread.tid, custom.name, store.firstNs(order));
     // Instant keys: >= 0 a note of what the filters left out, < 0 the program's own instants.
-    writeRuntimeSlices(file, seq, store, order, new RuntimeFunctions(thread.functions, seq.id), (s, key, ns) => {
+    writeRuntimeSlices(file, seq, store, order, new RuntimeFunctions(thread.functions, seq.id), valuesOf, (s, key, ns) => {
       if (key >= 0) return leftOutInstant(s, ns, notes[key]);
       custom.writeInstant(s, s.begin(EventType.Instant, ns), key);
       s.end();

@@ -16,6 +16,7 @@ import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './
 import { FlowMode, type ThreadSlices } from './thread-slices';
 import { close, copy, flow, uintAnnotation, varint, varintLength } from './in-place';
 import type { RuntimeFunctions } from './runtime-functions';
+import { annotateValues } from './value-annotations';
 
 /** Room asked for each packet beyond its function's bytes and its flows. */
 const SLACK = 128;
@@ -44,9 +45,10 @@ export function writeRuntimeSlices(
   store: ThreadSlices,
   order: Uint32Array,
   functions: RuntimeFunctions,
+  values: ReadonlyMap<number, string[]>,
   instant: (seq: Sequence, key: number, ns: number) => void,
 ): number {
-  return new SliceEncoder(file, seq, store, functions, instant).run(order);
+  return new SliceEncoder(file, seq, store, functions, values, instant).run(order);
 }
 
 /** One thread's writing: the loop's state in fields (a class V8 inlines the methods of). */
@@ -76,6 +78,8 @@ class SliceEncoder {
     private readonly seq: Sequence,
     private readonly store: ThreadSlices,
     private readonly functions: RuntimeFunctions,
+    /** Argument and return values (--args) by slice: annotations of its begin packet. */
+    private readonly values: ReadonlyMap<number, string[]>,
     private readonly instant: (seq: Sequence, key: number, ns: number) => void,
   ) {
     this.w = file.w;
@@ -251,7 +255,9 @@ class SliceEncoder {
     const inst = store.d[i];
     const delta = this.tick(this.start[i]);
     let fields = this.functions.eventFields(id);
-    if (inst === 0 && bits === 0 && fields !== undefined) {
+    const values = this.values.size === 0 ? undefined : this.values.get(i);
+    const valueBytes = values === undefined ? null : message((w) => annotateValues(w, values));
+    if (inst === 0 && bits === 0 && fields !== undefined && valueBytes === null) {
       // A plain call: 0a LEN <the function's begin packet> 40 Δts
       const body = this.functions.beginPacket(id);
       const length = body.length + 1 + varintLength(delta);
@@ -267,7 +273,8 @@ class SliceEncoder {
     }
     const first = fields === undefined;
     if (fields === undefined) fields = this.functions.first(id);
-    if (this.pos >= FLUSH_AT || this.pos + SLACK + fields.length > this.buf.length) this.room(SLACK + fields.length);
+    const need = SLACK + fields.length + (valueBytes === null ? 0 : valueBytes.length);
+    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
     let buf = this.buf;
     const pos = this.pos;
     buf[pos] = 0x0a;
@@ -285,6 +292,7 @@ class SliceEncoder {
       if (ended !== 0) at = copy(buf, at, ENDED[ended]);
     }
     if (bits & (1 << 8)) at = copy(buf, at, UNFINISHED);
+    if (valueBytes !== null) at = copy(buf, at, valueBytes);
     at = close(buf, event, at);
     if (first) {
       this.w.pos = at;
