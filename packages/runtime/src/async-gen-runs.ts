@@ -9,10 +9,14 @@
 // - return() at a yield awaits its value in the builtin's frame; that await's reaction resumes
 //   the body (its `finally` blocks).
 // - next()/throw()/return() while the body runs or awaits only queue a request.
-// The hooks do not say whether the request was fulfilled or rejected, nor with what: a run that
-// settles its request is said to end in a yield when it resumed from the await of a `yield`
-// (the await's position in the function's source, from the stack capture, is `yield`), and to
-// have `settled` (returned or thrown) otherwise.
+// - The request's promise is settled by a return or a throw of the body from the body's own
+//   frame, by a yield from V8's machinery with no frame of the body on the stack (a stack capture
+//   at the `settled` hook tells them apart), and by a call on an instance that had ended inside
+//   the call's builtin. A `yield*` passes on the inner generator's values from the body's frame,
+//   which is then at the `yield*` keyword: the function's source (toString) at that position
+//   tells it from a return or a throw.
+// The hooks do not say whether a promise was fulfilled or rejected: a run that ends the body says
+// `settled`, as an async method's last run does.
 import type { Recorder } from './recorder';
 import type { Site } from './traced-site';
 import { Ended, Resumed } from './coroutine-kinds';
@@ -32,23 +36,47 @@ export class GenInstance {
   readonly queue: unknown[] = [];
   expectRequest = false;
   returnPending = false;
-  /** The run on the stack resumed from a yield's await (so settling its request is that yield). */
-  resumedAtYield = false;
-  /** The pending await is a yield's; how its reaction resumes the body. */
-  awaitAtYield = false;
+  /** The run on the stack resumed from an await of the body (only such a run can yield). */
+  resumedFromAwait = false;
+  /** The request settled outside the body in such a run: a yield. */
+  yielded = false;
+  /** How the pending await's reaction resumes the body. */
   reactionHow: Resumed = Resumed.Await;
-  constructor(readonly site: Site, readonly source: unknown) {}
+  constructor(readonly site: Site) {}
 }
 
 type Method = (this: unknown, value?: unknown) => unknown;
-type TracedIterator = Record<symbol, number>;
 
-/** The source of each async generator method `@traced` wrapped, read back to tell a yield's await. */
+const YIELD_STAR = /^yield\s*\*/;
+
+/** The source of each async generator method `@traced` wrapped, split in lines when first needed. */
 const sources = new WeakMap<Site, unknown>();
 
 export function noteSource(site: Site, fn: unknown): void {
   sources.set(site, fn);
 }
+
+/** Whether the body's source at (line, col) of its file (1-based) is a `yield*`. */
+export function isYieldStarAt(site: Site, line: number, col: number): boolean {
+  try {
+    let lines = sources.get(site);
+    if (typeof lines === 'function') {
+      lines = Function.prototype.toString.call(lines).split('\n');
+      sources.set(site, lines);
+    }
+    if (!Array.isArray(lines)) return false;
+    // frameKey ends with the body's own line:col, where its source text (as toString gives it) starts.
+    const parts = site.frameKey.split(':');
+    const row = line - Number(parts[parts.length - 2]);
+    if (!(row >= 0 && row < lines.length)) return false;
+    const at = row === 0 ? col - Number(parts[parts.length - 1]) : col - 1;
+    const text = lines[row] as string;
+    return at >= 0 && YIELD_STAR.test(text.slice(at));
+  } catch {
+    return false;
+  }
+}
+type TracedIterator = Record<symbol, number>;
 
 /**
  * A next() (how 0), throw() (1) or return() (2) of an async generator instance, its number kept
@@ -76,7 +104,7 @@ export function asyncGeneratorStep(it: TracedIterator, key: symbol, site: Site, 
       return original.call(it, value);
     }
     it[key] = co;
-    return runs.genFirst(co, site, sources.get(site), call);
+    return runs.genFirst(co, site, call);
   }
   return runs.genStep(co, how, call);
 }
@@ -144,40 +172,4 @@ function bodyFrame(_error: unknown, frames: CallSiteLike[]): string {
     return `${bodyFile}:${body.getEnclosingLineNumber?.() ?? 0}:${body.getEnclosingColumnNumber?.() ?? 0}`;
   }
   return '';
-}
-
-// ------------------------------------------------------------ is this await a yield's?
-
-const LOOK_BACK = 400;
-const KEYWORDS = /(?<![\w$.])(yield|await|return)(?![\w$])/g;
-
-const lineCache = new WeakMap<GenInstance['site'], string[] | null>();
-
-/** Whether the source at (line, col) of the body's file (1-based) is (in) the operand of a `yield`. */
-export function suspendedAtYield(gen: GenInstance, line: number, col: number): boolean {
-  try {
-    let lines = lineCache.get(gen.site);
-    if (lines === undefined) {
-      lines = typeof gen.source === 'function' ? Function.prototype.toString.call(gen.source).split('\n') : null;
-      lineCache.set(gen.site, lines);
-    }
-    if (lines === null) return false;
-    // frameKey ends with the body's own line:col, where its source text (as toString gives it) starts.
-    const parts = gen.site.frameKey.split(':');
-    const startLine = Number(parts[parts.length - 2]);
-    const startCol = Number(parts[parts.length - 1]);
-    const row = line - startLine;
-    if (!(row >= 0 && row < lines.length)) return false;
-    const at = row === 0 ? col - startCol : col - 1;
-    if (at < 0) return false;
-    // V8 places the await of `yield f(x)` at the last call of its operand, that of `yield x` at the
-    // keyword: the nearest await-making keyword at or before the position is the await's own.
-    let before = lines[row].slice(0, at + 6);
-    for (let r = row - 1; r >= 0 && before.length < LOOK_BACK; r--) before = lines[r] + '\n' + before;
-    let last = '';
-    for (const m of before.slice(-LOOK_BACK).matchAll(KEYWORDS)) last = m[1];
-    return last === 'yield';
-  } catch {
-    return false;
-  }
 }

@@ -16,7 +16,7 @@
 import type { Recorder } from './recorder';
 import type { Site } from './traced-site';
 import { Ended, Resumed } from './coroutine-kinds';
-import { GenInstance, GenState, RESUMED_BY, genFrameKey, suspendedAtYield } from './async-gen-runs';
+import { GenInstance, GenState, RESUMED_BY, genFrameKey, isYieldStarAt } from './async-gen-runs';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
 type CallSiteLike = {
@@ -184,7 +184,7 @@ export class AsyncRuns {
     this.ownerOf.delete(promise);
     try {
       const gen = this.gens[co];
-      if (gen !== undefined) gen.resumedAtYield = gen.awaitAtYield;
+      if (gen !== undefined) gen.resumedFromAwait = gen.reactionHow === Resumed.Await;
       this.rec.resumeAs(co, gen !== undefined ? gen.reactionHow : Resumed.Await);
       this.push(co, this.siteOf(co), promise);
     } catch {
@@ -207,8 +207,8 @@ export class AsyncRuns {
   private readonly gens: (GenInstance | undefined)[] = [];
 
   /** First next() of an async generator instance `co` (already begun): runs `call` as its first run. */
-  genFirst(co: number, site: Site, source: unknown, call: () => unknown): unknown {
-    const gen = new GenInstance(site, source);
+  genFirst(co: number, site: Site, call: () => unknown): unknown {
+    const gen = new GenInstance(site);
     this.gens[co] = gen;
     return this.genRun(co, gen, 0, call);
   }
@@ -232,7 +232,8 @@ export class AsyncRuns {
 
   private genRun(co: number, gen: GenInstance, how: number, call: () => unknown): unknown {
     gen.state = GenState.Busy;
-    gen.resumedAtYield = false;
+    gen.resumedFromAwait = false;
+    gen.yielded = false;
     gen.expectRequest = true;
     this.push(co, gen.site, null);
     let request: unknown;
@@ -249,26 +250,37 @@ export class AsyncRuns {
     return request;
   }
 
-  /** The request being served settled while the body ran: it yielded (resumed from a yield's await) or ended. */
+  /**
+   * The request being served settled while the body's run was on the stack. Settled from the
+   * body's own frame, the body returned or threw, or yielded in a `yield*`; from outside it (V8's
+   * yield machinery) after an await of the body resumed, it yielded; outside it in a call that
+   * resumed nothing, the instance had already ended.
+   */
   private genSettled(co: number, gen: GenInstance): void {
     this.outer[co] = undefined;
-    if (gen.resumedAtYield && gen.queue.length > 0) {
+    captureCreator(this.settleStack);
+    const inBody = gen.site.frameKey !== '' && creatorKey(this.settleStack) === gen.site.frameKey;
+    // `yield*` passes on the inner iterator's values from the body's frame, at its keyword, in a
+    // run that resumed from its await of the inner result.
+    const yielded = gen.resumedFromAwait && (!inBody || isYieldStarAt(gen.site, lastLine, lastCol));
+    if (yielded && gen.queue.length > 0) {
       // Requests are queued: V8 resumes the body with the next one in this same run.
       this.rec.suspendAs(co, Ended.Yield);
       this.outer[co] = gen.queue.shift() as object;
       const how = gen.queue.shift() as number;
-      gen.resumedAtYield = false;
-      this.rec.resumeAs(co, how === 2 ? Resumed.Return : RESUMED_BY[how]);
+      gen.resumedFromAwait = false;
+      this.rec.resumeAs(co, RESUMED_BY[how]);
       return;
     }
+    gen.yielded = yielded;
     this.settled[co] = true;
   }
+
+  private readonly settleStack: { stack?: unknown } = {};
 
   private genRunEnded(co: number, gen: GenInstance): void {
     const latest = this.latest;
     const key = latest !== undefined ? creatorKey(this.latestStack) : '';
-    const line = lastLine;
-    const col = lastCol;
     const returning = gen.returnPending;
     gen.returnPending = false;
     this.pop();
@@ -278,14 +290,13 @@ export class AsyncRuns {
       this.ownerOf.set(latest!, co);
       this.suspendedSite[co] = gen.site;
       gen.reactionHow = returning ? Resumed.Return : Resumed.Await;
-      gen.awaitAtYield = !returning && suspendedAtYield(gen, line, col);
       this.rec.suspendAs(co, Ended.Await);
       return;
     }
     const settled = this.settled[co];
     this.settled[co] = false;
     this.outer[co] = undefined;
-    if (settled && gen.resumedAtYield) {
+    if (settled && gen.yielded) {
       gen.state = GenState.AtYield;
       this.rec.suspendAs(co, Ended.Yield);
       return;
@@ -331,7 +342,7 @@ function creatorKey(holder: { stack?: unknown }): string {
   }
 }
 
-/** Line and column (1-based) of the frame creatorKey() last named: where the body awaited. */
+/** Line and column (1-based) where the frame keyOfFrames() last named was. */
 let lastLine = 0;
 let lastCol = 0;
 
