@@ -269,7 +269,9 @@ export class AsyncRuns {
       this.outer[co] = gen.queue.shift() as object;
       const how = gen.queue.shift() as number;
       gen.resumedFromAwait = false;
-      this.rec.resumeAs(co, RESUMED_BY[how]);
+      // A queued return() first awaits its value outside the body, as at a step.
+      if (how === 2) gen.returnPending = true;
+      else this.rec.resumeAs(co, RESUMED_BY[how]);
       return;
     }
     gen.yielded = yielded;
