@@ -28,6 +28,9 @@ const EXPECTED = {
   'Gens.counted': [
     ['first run->await', ...TICK, 'next->await', ...TICK, 'next->await', 'await->settled'],
     ['first run->await', ...TICK, 'next->await', ...TICK, 'next->await', 'await->settled'],
+    // counted(1) twice at once.
+    ['first run->await', ...TICK, 'next->await', 'await->settled'],
+    ['first run->await', ...TICK, 'next->await', 'await->settled'],
   ],
   // for await over an undecorated async generator: each of its results is awaited.
   'Gens.relay': [['first run->await', 'await->await', 'await->yield', 'next->await', 'await->await', 'await->yield', 'next->await', 'await->settled']],
@@ -49,13 +52,16 @@ const EXPECTED = {
     ['first run->await', 'await->yield', 'next->await', 'await->yield', 'next->await', 'await->await', 'await->await', 'await->yield', 'next->await', 'await->settled'],
   ],
   // Falls off the end; return() at a yield with nothing to run; one closed before it started
-  // (not recorded); one consumed by consume(); throw() at a yield, uncaught.
+  // (not recorded); one consumed by consume(), one by nested(); throw() at a yield, uncaught.
   'Gens.quick': [
     ['first run->await', 'await->yield', 'next->settled'],
     ['first run->await', 'await->yield', 'return->settled'],
     ['first run->await', 'await->yield', 'next->settled'],
+    ['first run->await', 'await->yield', 'next->settled'],
     ['first run->await', 'await->yield', 'throw->settled'],
   ],
+  // yield* this.quick(): awaits the inner results, passes the first on, then falls off the end.
+  'Gens.nested': [['first run->await', 'await->yield', 'next->await', 'await->settled']],
   // An async method whose `for await` runs quick(): awaits each result, returns.
   'Gens.consume': [['first run->await', 'await->await', 'await->settled']],
 };
@@ -75,12 +81,16 @@ for (const build of ['tsc', 'tsc-experimental', 'babel-2023-11', 'babel-legacy']
     const consumed = instances(s, 'Gens.quick')[2];
     const parentOf = (x) => list[list.findIndex((y) => y.ts === x.ts && y.name === x.name)].parent;
     const indexOf = (x) => list.findIndex((y) => y.ts === x.ts && y.name === x.name);
-    // next() from consume's first run and from its resumption: nested there; the yield's await
+    // next() from consume's first run and from its resumption (nested()'s: from its own next()):
+    // nested there; the yield's await
     // resumes on an empty stack.
     assert.deepEqual(consumed.map(parentOf), [indexOf(consume[0]), -1, indexOf(consume[1])]);
+    const [nested] = instances(s, 'Gens.nested');
+    const delegated = instances(s, 'Gens.quick')[3];
+    assert.deepEqual(delegated.map(parentOf), [indexOf(nested[0]), -1, indexOf(nested[2])]);
     for (const chains of Object.keys(EXPECTED).map((name) => instances(s, name))) {
       for (const chain of chains) {
-        if (chain[0].args.instance === consumed[0].args.instance) continue;
+        if (chain[0].args.instance === consumed[0].args.instance || chain[0].args.instance === delegated[0].args.instance) continue;
         // The runs follow one another, none inside another, and one flow links them in order.
         for (let i = 1; i < chain.length; i++) assert.ok(chain[i].ts >= chain[i - 1].ts + chain[i - 1].dur, `${chain[0].name} slice ${i}`);
         assert.ok(chain.every((x) => x.depth === 0), `${chain[0].name}: each run on an empty stack or in undecorated code`);
