@@ -82,8 +82,7 @@ for (const build of ['tsc', 'tsc-experimental', 'babel-2023-11', 'babel-legacy']
     const parentOf = (x) => list[list.findIndex((y) => y.ts === x.ts && y.name === x.name)].parent;
     const indexOf = (x) => list.findIndex((y) => y.ts === x.ts && y.name === x.name);
     // next() from consume's first run and from its resumption (nested()'s: from its own next()):
-    // nested there; the yield's await
-    // resumes on an empty stack.
+    // nested there; the yield's await resumes on an empty stack.
     assert.deepEqual(consumed.map(parentOf), [indexOf(consume[0]), -1, indexOf(consume[1])]);
     const [nested] = instances(s, 'Gens.nested');
     const delegated = instances(s, 'Gens.quick')[3];
