@@ -210,7 +210,7 @@ export class AsyncRuns {
   genFirst(co: number, site: Site, call: () => unknown): unknown {
     const gen = new GenInstance(site);
     this.gens[co] = gen;
-    return this.genRun(co, gen, 0, call);
+    return this.genRun(co, gen, call);
   }
 
   /** A later next()/throw()/return() (how: 0, 1, 2) of instance `co`. */
@@ -227,10 +227,10 @@ export class AsyncRuns {
     // outside the body, whose reaction then resumes it.
     if (how === 2) gen.returnPending = true;
     else this.rec.resumeAs(co, RESUMED_BY[how]);
-    return this.genRun(co, gen, how, call);
+    return this.genRun(co, gen, call);
   }
 
-  private genRun(co: number, gen: GenInstance, how: number, call: () => unknown): unknown {
+  private genRun(co: number, gen: GenInstance, call: () => unknown): unknown {
     gen.state = GenState.Busy;
     gen.resumedFromAwait = false;
     gen.yielded = false;
