@@ -2,7 +2,7 @@
 // what an instrumented function costs: a load of the site's recorder, `recording ? enter(id) : 0`
 // and an exit in `finally`; nothing is allocated. A generator's iterator keeps its identity: its
 // next/throw/return are shadowed by own properties that record each resumption as a slice of the
-// instance. Async functions go through async-runs.ts.
+// instance. Async functions go through async-runs.ts, async generators through async-gen-runs.ts.
 import type { Site } from './traced-site';
 import { Ended, Resumed } from './coroutine-kinds';
 import { tracedAsyncCall } from './async-runs';
