@@ -16,9 +16,16 @@
 import type { Recorder } from './recorder';
 import type { Site } from './traced-site';
 import { Ended, Resumed } from './coroutine-kinds';
+import { GenInstance, GenState, RESUMED_BY, genFrameKey, isYieldStarAt } from './async-gen-runs';
 
 type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
-type CallSiteLike = { getFileName(): string | null; getEnclosingLineNumber?(): number | null; getEnclosingColumnNumber?(): number | null };
+type CallSiteLike = {
+  getFileName(): string | null;
+  getLineNumber?(): number | null;
+  getColumnNumber?(): number | null;
+  getEnclosingLineNumber?(): number | null;
+  getEnclosingColumnNumber?(): number | null;
+};
 
 const KEY = Symbol.for('panopticon.async-runs');
 
@@ -48,7 +55,7 @@ export function tracedAsyncCall(rec: Recorder, site: Site, fn: AnyFn, thisArg: u
   return promise;
 }
 
-function runsOf(rec: Recorder): AsyncRuns | null {
+export function runsOf(rec: Recorder): AsyncRuns | null {
   const holder = rec as unknown as Record<symbol, AsyncRuns | null | undefined>;
   let runs = holder[KEY];
   if (runs === undefined) {
@@ -58,7 +65,7 @@ function runsOf(rec: Recorder): AsyncRuns | null {
   return runs;
 }
 
-class AsyncRuns {
+export class AsyncRuns {
   /** Traced runs on the stack, innermost last: instance, its site, the promise whose reaction it is. */
   private readonly cos: number[] = [];
   private readonly sites: Site[] = [];
@@ -107,6 +114,8 @@ class AsyncRuns {
 
   /** The innermost run (instance `co`) returned to its caller or to the microtask queue. */
   runEnded(co: number): void {
+    const gen = this.gens[co];
+    if (gen !== undefined) return this.genRunEnded(co, gen);
     const site = this.sites[this.sites.length - 1];
     const latest = this.latest;
     const latestKey = latest !== undefined && !this.settled[co] ? creatorKey(this.latestStack) : '';
@@ -129,7 +138,15 @@ class AsyncRuns {
     if (n === 0) return;
     try {
       const co = this.cos[n - 1];
-      if (this.outer[co] === undefined) {
+      const gen = this.gens[co];
+      if (gen !== undefined) {
+        // A next()/throw()/return() that runs the body creates its request's promise first.
+        if (gen.expectRequest) {
+          gen.expectRequest = false;
+          this.outer[co] = promise;
+          return;
+        }
+      } else if (this.outer[co] === undefined) {
         // An async function creates its own promise first, before its parameters: in its frame.
         this.outer[co] = promise;
         const site = this.sites[n - 1];
@@ -145,6 +162,7 @@ class AsyncRuns {
       const candidate = parent !== undefined && parent !== this.outer[co];
       this.latest = candidate ? promise : undefined;
       if (candidate) captureCreator(this.latestStack);
+      if (candidate && gen !== undefined && gen.site.frameKey === '') gen.site.frameKey = genFrameKey();
     } catch {
       // never throw into V8's promise machinery
     }
@@ -154,7 +172,10 @@ class AsyncRuns {
     const n = this.cos.length;
     if (n === 0) return;
     const co = this.cos[n - 1];
-    if (this.outer[co] === promise) this.settled[co] = true;
+    if (this.outer[co] !== promise) return;
+    const gen = this.gens[co];
+    if (gen !== undefined) this.genSettled(co, gen);
+    else this.settled[co] = true;
   }
 
   private before(promise: object): void {
@@ -162,7 +183,9 @@ class AsyncRuns {
     if (co === undefined) return;
     this.ownerOf.delete(promise);
     try {
-      this.rec.resumeAs(co, Resumed.Await);
+      const gen = this.gens[co];
+      if (gen !== undefined) gen.resumedFromAwait = gen.reactionHow === Resumed.Await;
+      this.rec.resumeAs(co, gen !== undefined ? gen.reactionHow : Resumed.Await);
       this.push(co, this.siteOf(co), promise);
     } catch {
       // never throw into V8's promise machinery
@@ -177,6 +200,114 @@ class AsyncRuns {
     } catch {
       // never throw into V8's promise machinery
     }
+  }
+
+  // ---------------------------------------------------------- async generators (async-gen-runs.ts)
+
+  private readonly gens: (GenInstance | undefined)[] = [];
+
+  /** First next() of an async generator instance `co` (already begun): runs `call` as its first run. */
+  genFirst(co: number, site: Site, call: () => unknown): unknown {
+    const gen = new GenInstance(site);
+    this.gens[co] = gen;
+    return this.genRun(co, gen, call);
+  }
+
+  /** A later next()/throw()/return() (how: 0, 1, 2) of instance `co`. */
+  genStep(co: number, how: number, call: () => unknown): unknown {
+    const gen = this.gens[co];
+    if (gen === undefined || gen.state === GenState.Done) return call();
+    if (gen.state === GenState.Busy) {
+      // Running or awaiting: the call is queued, and runs no code now.
+      const request = call();
+      gen.queue.push(request as object, how);
+      return request;
+    }
+    // At a yield: next() and throw() resume the body at once; return() first awaits its value,
+    // outside the body, whose reaction then resumes it.
+    if (how === 2) gen.returnPending = true;
+    else this.rec.resumeAs(co, RESUMED_BY[how]);
+    return this.genRun(co, gen, call);
+  }
+
+  private genRun(co: number, gen: GenInstance, call: () => unknown): unknown {
+    gen.state = GenState.Busy;
+    gen.resumedFromAwait = false;
+    gen.yielded = false;
+    gen.expectRequest = true;
+    this.push(co, gen.site, null);
+    let request: unknown;
+    try {
+      request = call();
+    } catch (error) {
+      this.pop();
+      gen.state = GenState.Done;
+      this.rec.suspendAs(co, Ended.Throw);
+      throw error;
+    }
+    gen.expectRequest = false;
+    this.runEnded(co);
+    return request;
+  }
+
+  /**
+   * The request being served settled while the body's run was on the stack. Settled from the
+   * body's own frame, the body returned or threw, or yielded in a `yield*`; from outside it (V8's
+   * yield machinery) after an await of the body resumed, it yielded; outside it in a call that
+   * resumed nothing, the instance had already ended.
+   */
+  private genSettled(co: number, gen: GenInstance): void {
+    this.outer[co] = undefined;
+    captureCreator(this.settleStack);
+    const inBody = gen.site.frameKey !== '' && creatorKey(this.settleStack) === gen.site.frameKey;
+    // `yield*` passes on the inner iterator's values from the body's frame, at its keyword, in a
+    // run that resumed from its await of the inner result.
+    const yielded = gen.resumedFromAwait && (!inBody || isYieldStarAt(gen.site, lastLine, lastCol));
+    if (yielded && gen.queue.length > 0) {
+      // Requests are queued: V8 resumes the body with the next one in this same run.
+      this.rec.suspendAs(co, Ended.Yield);
+      this.outer[co] = gen.queue.shift() as object;
+      const how = gen.queue.shift() as number;
+      gen.resumedFromAwait = false;
+      // A queued return() first awaits its value outside the body, as at a step.
+      if (how === 2) gen.returnPending = true;
+      else this.rec.resumeAs(co, RESUMED_BY[how]);
+      return;
+    }
+    gen.yielded = yielded;
+    this.settled[co] = true;
+  }
+
+  private readonly settleStack: { stack?: unknown } = {};
+
+  private genRunEnded(co: number, gen: GenInstance): void {
+    const latest = this.latest;
+    const key = latest !== undefined ? creatorKey(this.latestStack) : '';
+    const returning = gen.returnPending;
+    gen.returnPending = false;
+    this.pop();
+    // return() at a yield awaits its value in V8's builtin, not in the body's frame.
+    const isAwait = returning ? latest !== undefined && key === '' : key !== '' && key === gen.site.frameKey;
+    if (isAwait) {
+      this.ownerOf.set(latest!, co);
+      this.suspendedSite[co] = gen.site;
+      gen.reactionHow = returning ? Resumed.Return : Resumed.Await;
+      this.rec.suspendAs(co, Ended.Await);
+      return;
+    }
+    const settled = this.settled[co];
+    this.settled[co] = false;
+    this.outer[co] = undefined;
+    if (settled && gen.yielded) {
+      gen.state = GenState.AtYield;
+      this.rec.suspendAs(co, Ended.Yield);
+      return;
+    }
+    // Returned or threw (or, for an instance that was already done, ran nothing).
+    gen.state = GenState.Done;
+    this.gens[co] = undefined;
+    this.suspendedSite[co] = undefined;
+    this.rec.suspendAs(co, Ended.Settled);
   }
 
   /** Sites of suspended instances, for the run their reaction starts. */
@@ -213,6 +344,10 @@ function creatorKey(holder: { stack?: unknown }): string {
   }
 }
 
+/** Line and column (1-based) where the frame keyOfFrames() last named was. */
+let lastLine = 0;
+let lastCol = 0;
+
 function keyOfFrames(_error: unknown, frames: CallSiteLike[]): string {
   for (const frame of frames) {
     const file = frame.getFileName();
@@ -222,6 +357,8 @@ function keyOfFrames(_error: unknown, frames: CallSiteLike[]): string {
     if (file === __filename || file.startsWith('node:')) continue;
     const line = frame.getEnclosingLineNumber?.() ?? 0;
     const col = frame.getEnclosingColumnNumber?.() ?? 0;
+    lastLine = frame.getLineNumber?.() ?? 0;
+    lastCol = frame.getColumnNumber?.() ?? 0;
     return `${file}:${line}:${col}`;
   }
   return '';

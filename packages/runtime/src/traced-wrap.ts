@@ -2,10 +2,11 @@
 // what an instrumented function costs: a load of the site's recorder, `recording ? enter(id) : 0`
 // and an exit in `finally`; nothing is allocated. A generator's iterator keeps its identity: its
 // next/throw/return are shadowed by own properties that record each resumption as a slice of the
-// instance. Async functions go through async-runs.ts.
+// instance. Async functions go through async-runs.ts, async generators through async-gen-runs.ts.
 import type { Site } from './traced-site';
 import { Ended, Resumed } from './coroutine-kinds';
 import { tracedAsyncCall } from './async-runs';
+import { asyncGeneratorStep, noteSource } from './async-gen-runs';
 
 /** Every wrapper made here, so that a class decorator does not wrap a member twice. */
 export const wrappers = new WeakSet<object>();
@@ -81,6 +82,7 @@ const asyncProto = Object.getPrototypeOf(async function* () {}.prototype) as Rec
 
 function generatorWrapper(fn: AnyFn, site: Site, isAsync: boolean): AnyFn {
   const methods = isAsync ? asyncMethods : syncMethods;
+  if (isAsync) noteSource(site, fn);
   return {
     traced(this: unknown) {
       const it = fn.apply(this, arguments as unknown as unknown[]);
@@ -115,6 +117,7 @@ function makeMethods(proto: Record<'next' | 'throw' | 'return', Method>, isAsync
     const original = how === How.Next ? proto.next : how === How.Throw ? proto.throw : proto.return;
     const site = typeof it === 'object' && it !== null ? it[SITE] : undefined;
     if (site === undefined) return original.call(it, value);
+    if (isAsync) return asyncGeneratorStep(it as unknown as Record<symbol, number>, INSTANCE, site, how, original, value);
     let co = it[INSTANCE];
     const rec = site.rec;
     if (co < 0 || rec === undefined || !rec.recording) {
@@ -143,10 +146,7 @@ function makeMethods(proto: Record<'next' | 'throw' | 'return', Method>, isAsync
       throw error;
     }
     it[INSTANCE] = co;
-    // An async generator's call returns at its first await (a yield awaits its operand first):
-    // what runs after it is not seen from here.
-    if (isAsync) rec.suspendAs(co, Ended.Await);
-    else rec.suspendAs(co, (result as IteratorResult<unknown>).done === true ? Ended.Return : Ended.Yield);
+    rec.suspendAs(co, (result as IteratorResult<unknown>).done === true ? Ended.Return : Ended.Yield);
     return result;
   };
   return {

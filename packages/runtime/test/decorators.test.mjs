@@ -102,8 +102,10 @@ for (const build of BUILDS) {
     // `return this.inner()` ends delegating's run: the promise it returns is not an await of its own.
     assert.deepEqual(instances(list, 'Shapes.delegating').map(chainOf), [['first run->await', 'await->settled']]);
     assert.deepEqual(instances(list, 'Shapes.broken').map(chainOf), [['first run->await', 'await->settled']]);
-    // An async generator: each next() from `for await` is a slice, up to the body's first await.
-    assert.deepEqual(instances(list, 'Shapes.ticks').map(chainOf), [['first run->await', 'next->await', 'next->await', 'next->await']]);
+    // An async generator: every run, followed across its awaits; each `yield i` awaits i, then
+    // resolves next()'s promise; the last next() falls off the end of the loop.
+    const tick = ['await->await', 'await->yield'];
+    assert.deepEqual(instances(list, 'Shapes.ticks').map(chainOf), [['first run->await', ...tick, 'next->await', ...tick, 'next->await', ...tick, 'next->settled']]);
     const flows = runs[build].traced.trace.model.flows;
     for (const chain of loads) {
       const flow = flows.find((f) => f.slices.some((s) => s.ts === chain[0].ts && s.name === 'Shapes.load'));
