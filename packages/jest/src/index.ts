@@ -3,6 +3,7 @@
 import { createTransformer } from './transformer';
 
 export { createTransformer };
+export type { PanopticonTransformerConfig } from './transformer';
 export default { createTransformer };
 
 // panopticon-ignore-file: the tracer's own code is not traced (under `panopticon -- jest` it would

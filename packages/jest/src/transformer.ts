@@ -37,7 +37,16 @@ const INSTRUMENTER_KEY = (() => {
   return hash.digest('hex');
 })();
 
-export function createTransformer(config: TransformerConfig = {}): Transformer {
+/**
+ * The transformer's options in the Jest config (`transform: { ...: ['@panopticon/jest', {...}] }`):
+ * babel-jest's, plus `panopticon`, the instrumenter's own options (e.g. `{ args: true }` to record
+ * argument and return values, include/exclude, functions).
+ */
+export type PanopticonTransformerConfig = TransformerConfig & { panopticon?: Record<string, unknown> };
+
+export function createTransformer(config: PanopticonTransformerConfig = {}): Transformer {
+  const { panopticon: instrumenterOptions = {}, ...babelConfig } = config;
+  const optionsKey = JSON.stringify(instrumenterOptions);
   // One babel-jest transformer per root dir: the instrumenter names files relative to it, and
   // that is only known per call (a multi-project run has several).
   const byRoot = new Map<string, Transformer>();
@@ -45,8 +54,8 @@ export function createTransformer(config: TransformerConfig = {}): Transformer {
     const rootDir = options.config.rootDir;
     let transformer = byRoot.get(rootDir);
     if (transformer === undefined) {
-      const plugins = [...(config.plugins ?? []), [instrumenter, { cwd: rootDir }], coverageLocations];
-      transformer = babelJest.createTransformer({ ...config, plugins }) as Transformer;
+      const plugins = [...(babelConfig.plugins ?? []), [instrumenter, { ...instrumenterOptions, cwd: rootDir }], coverageLocations];
+      transformer = babelJest.createTransformer({ ...babelConfig, plugins }) as Transformer;
       byRoot.set(rootDir, transformer);
     }
     return transformer;
@@ -56,7 +65,7 @@ export function createTransformer(config: TransformerConfig = {}): Transformer {
     canInstrument: true,
     getCacheKey(sourceText: string, sourcePath: string, options: Options): string {
       const plain = babelFor(options).getCacheKey!(sourceText, sourcePath, options);
-      return createHash('sha1').update(plain).update('\0panopticon\0').update(INSTRUMENTER_KEY).digest('hex').slice(0, 32);
+      return createHash('sha1').update(plain).update('\0panopticon\0').update(INSTRUMENTER_KEY).update(optionsKey).digest('hex').slice(0, 32);
     },
     process(sourceText: string, sourcePath: string, options: Options): TransformedSource {
       return babelFor(options).process(sourceText, sourcePath, options);

@@ -55,3 +55,15 @@ test('with coverage, istanbul counts an arrow\'s expression body as it does with
   assert.deepEqual(traced.fnMap, plain.fnMap);
   assert.equal(Object.keys(plain.statementMap).length, 3);
 });
+
+test('instrumenter options under `panopticon` reach the plugin (args recorded) and the cache key', () => {
+  const js = join(FIXTURE, 'src', 'math.js');
+  const text = 'function square(n) {\n  return n * n;\n}\nmodule.exports = { square };\n';
+  const plain = panopticon.createTransformer();
+  const withArgs = panopticon.createTransformer({ panopticon: { args: true } });
+  assert.doesNotMatch(plain.process(text, js, options()).code, /\.args\(/);
+  const { code } = withArgs.process(text, js, options());
+  assert.match(code, /\.args\([^)]*"n"/, 'parameter n recorded');
+  assert.match(code, /\.returned\(/, 'return value recorded');
+  assert.notEqual(withArgs.getCacheKey(text, js, options()), plain.getCacheKey(text, js, options()));
+});
