@@ -30,10 +30,13 @@ for (const name of selected) {
   printWorkload(workload, { perRun, counts, times, rounds, woken });
   if (withArgs) {
     // After the others (its garbage and its own classes stay out of their rounds).
-    const argsRun = await interleave(loadArgsModes(workload, modes), workload.run, { rounds, warmup: 3 });
+    // At most 5 rounds: a run recording values is 5-60x slower (acorn keeps GBs of them).
+    const argsRounds = Math.min(rounds, 5);
+    const argsRun = await interleave(loadArgsModes(workload, modes), workload.run, { rounds: argsRounds, warmup: 1 });
     const median = (t) => [...t].sort((a, b) => a - b)[t.length >> 1];
     const referenceOverheadNs = ((median(times.reference) - median(times.plain)) / perRun.calls) * 1e6;
     printArgs({ ...argsRun, calls: perRun.calls, referenceOverheadNs });
+    console.log(`  (${argsRounds} rounds)`);
     console.log('');
   }
 }
