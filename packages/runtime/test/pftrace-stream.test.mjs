@@ -49,7 +49,7 @@ function side(functions, kind, value, ms) {
 function streams(source, filters = {}) {
   const file = new PerfettoWriter(() => {});
   const counters = new CounterSamples();
-  return streamThread(file, file.processTrack(1, 'p'), 1, source, 0, 1e9, filters, (store) => new ThreadCustomEvents(source.name, store, counters));
+  return streamThread(file, file.processTrack(1, 'p'), 1, source, 0, 1e9, filters, 0, (store) => new ThreadCustomEvents(source.name, store, counters));
 }
 
 /** Plain calls with everything the one pass handles. */
@@ -98,13 +98,56 @@ test('pftrace stream: plain-call threads are written in one pass, the same trace
   assert.deepEqual(readFileSync(paths[1]), readFileSync(general));
 });
 
-test('pftrace stream: coroutines, values, depth and duration filters take the general path, thread by thread', () => {
+/** Coroutine slices: instance 1 awaits and is resumed (left open), 2 yields twice and is resumed (left open), 3 returns past a thrown plain call. */
+function coroutineEvents(functions) {
+  const co = (instance, kind) => (instance << 3) | kind;
+  return [
+    [1, 1],
+    [2, 1.5, co(1, 1)], // first run
+    [-2, 2, 2], // await
+    [3, 2.5, co(2, 1)],
+    [-2, 2.8, 1], // yield
+    [-1, 3],
+    side(functions, SideKind.Instant, ['between', null], 3.2),
+    [2, 3.5, co(1, 5)], // await fulfilled
+    [3, 4, co(2, 2)], // next
+    [-2, 4.5, 1], // yield
+    [3, 4.75, co(3, 1)],
+    [4, 4.8],
+    [-2, 4.9, 3], // returns; the plain call above it was left by an exception
+    [3, 5, co(2, 2)], // next
+    [4, 5.2],
+  ];
+}
+
+test('pftrace stream: coroutine chains without wake-ups are written in one pass too, with the general path\'s bytes', () => {
+  const functions = functionTable();
+  const source = thread(functions, coroutineEvents(functions));
+  assert.equal(streams(source), true);
+  const dir = tempDir();
+  const proc = { pid: 8, name: 'coroutines' };
+  const paths = ['t.json', 't.pftrace'].map((f) => join(dir, f));
+  for (const path of paths) writeProcessFile(path, path.endsWith('.json') ? 'json' : 'pftrace', [thread(functions, [[1, 0.5], [-1, 0.7]], 9), source], proc, 6);
+  const { model } = assertSameTrace(paths);
+  assert.ok(model.flows.length >= 1, 'instance 2 has a chain');
+  assert.ok(model.threads[0].slices.some((s) => s.args.ended === 'yield' && s.args.instance === 2));
+  assert.equal(model.threads[0].slices.filter((s) => s.args.unfinished === true).length, 3);
+  const general = join(dir, 'general.pftrace');
+  writeProcessFile(general, 'pftrace', [thread(functions, [[1, 0.5], [-1, 0.7]], 9), source], { ...proc, filters: { minDurationUs: 1e-9 } }, 6);
+  assert.deepEqual(readFileSync(paths[1]), readFileSync(general));
+});
+
+test('pftrace stream: wake-ups, values, depth and duration filters take the general path, thread by thread', () => {
   const functions = functionTable();
   const plain = thread(functions, [[1, 1], [2, 2], [-2, 3], [-1, 4]]);
   assert.equal(streams(plain), true);
-  // an async function's slice: its enter carries instance 1 << 3 | first run
-  const coroutine = thread(functions, [[1, 1], [2, 2, (1 << 3) | 1], [-2, 3, 2], [-1, 4]], 2);
+  // instance 2's second slice is woken by instance 1, whose slice ended before: a wake-up arrow
+  const co = (instance, kind) => (instance << 3) | kind;
+  const woken = [[2, 1, co(1, 1)], [-1, 1.5, 2], [3, 2, co(2, 1)], [-1, 2.5, 2], [0, 2.7, co(1, 7)], [3, 3, co(2, 5)], [-1, 3.5, 3]];
+  const coroutine = thread(functions, woken, 2);
   assert.equal(streams(coroutine), false);
+  woken[4] = [0, 2.7, co(5, 7)]; // woken by an instance with no slice: no arrow
+  assert.equal(streams(thread(functions, woken, 2)), true);
   const values = thread(functions, [[1, 1], side(functions, SideKind.Return, '42', 1.5), [-1, 2]], 3);
   assert.equal(streams(values), false);
   assert.equal(streams(plain, { maxDepth: 1 }), false, 'a slice left out deeper than the limit');
@@ -115,5 +158,5 @@ test('pftrace stream: coroutines, values, depth and duration filters take the ge
   const paths = ['t.json', 't.pftrace'].map((f) => join(dir, f));
   for (const path of paths) writeProcessFile(path, path.endsWith('.json') ? 'json' : 'pftrace', [plain, coroutine], { pid: 3, name: 'mixed' }, 5);
   const { model } = assertSameTrace(paths);
-  assert.deepEqual(model.threads.map((t) => t.slices.length), [2, 2]);
+  assert.deepEqual(model.threads.map((t) => t.slices.length), [2, 3]);
 });

@@ -31,7 +31,7 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
   threads.forEach((thread, index) => {
     // Most threads in one pass over their events, with no store and no sort (stream-encoder.ts).
     const makeCustom = (store: ThreadSlices): ThreadCustomEvents => new ThreadCustomEvents(thread.name, store, counters);
-    if (streamThread(file, processTrack, proc.pid, thread, thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0, msToNs(endMs + (proc.clockOffsetMs ?? 0)), proc.filters ?? {}, makeCustom)) return;
+    if (streamThread(file, processTrack, proc.pid, thread, thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0, msToNs(endMs + (proc.clockOffsetMs ?? 0)), proc.filters ?? {}, flowBaseOf(index), makeCustom)) return;
     // A slice takes two events (an unfinished one, one): room for them all without growing.
     let recorded = 0;
     for (const chunk of thread.chunks()) recorded += chunk.length;
