@@ -96,6 +96,11 @@ test('pftrace stream: plain-call threads are written in one pass, the same trace
   const general = join(dir, 'general.pftrace');
   writeProcessFile(general, 'pftrace', [source], { ...proc, filters: { minDurationUs: 1e-9 } }, 6);
   assert.deepEqual(readFileSync(paths[1]), readFileSync(general));
+  // a thread that recorded nothing, next to one that did
+  const both = [thread(functionTable(), [], 4), source];
+  writeProcessFile(paths[1], 'pftrace', both, proc, 6);
+  writeProcessFile(general, 'pftrace', both, { ...proc, filters: { minDurationUs: 1e-9 } }, 6);
+  assert.deepEqual(readFileSync(paths[1]), readFileSync(general));
 });
 
 /** Coroutine slices: instance 1 awaits and is resumed (left open), 2 yields twice and is resumed (left open), 3 returns past a thrown plain call. */
