@@ -17,6 +17,7 @@ import { writeRuntimeSlices } from './runtime-encoder';
 import { RuntimeFunctions } from './runtime-functions';
 import { CounterSamples, ThreadCustomEvents } from './custom-events';
 import { SliceValues } from '../slice-values';
+import { streamThread } from './stream-encoder';
 
 /** Wake-up arrows' flow ids: above every chain's (flowBaseOf stays below 2^52). */
 export const WAKE_FLOW_BASE = 2 ** 52;
@@ -28,6 +29,9 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
   const wakeIds = { next: WAKE_FLOW_BASE };
   const counters = new CounterSamples();
   threads.forEach((thread, index) => {
+    // Most threads in one pass over their events, with no store and no sort (stream-encoder.ts).
+    const makeCustom = (store: ThreadSlices): ThreadCustomEvents => new ThreadCustomEvents(thread.name, store, counters);
+    if (streamThread(file, processTrack, proc.pid, thread, thread.clockOffsetMs ?? proc.clockOffsetMs ?? 0, msToNs(endMs + (proc.clockOffsetMs ?? 0)), proc.filters ?? {}, flowBaseOf(index), makeCustom)) return;
     // A slice takes two events (an unfinished one, one): room for them all without growing.
     let recorded = 0;
     for (const chunk of thread.chunks()) recorded += chunk.length;

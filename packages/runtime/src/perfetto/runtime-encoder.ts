@@ -30,9 +30,9 @@ const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
     w.close(mark);
   });
 /** Whole `resumed` / `ended` / `unfinished` annotations, as they are copied into events. */
-const RESUMED = RESUMED_NAMES.map((name) => annotationBytes(Ann.Resumed, name));
-const ENDED = ENDED_NAMES.map((name) => annotationBytes(Ann.Ended, name));
-const UNFINISHED = annotationBytes(Ann.Unfinished, true);
+export const RESUMED = RESUMED_NAMES.map((name) => annotationBytes(Ann.Resumed, name));
+export const ENDED = ENDED_NAMES.map((name) => annotationBytes(Ann.Ended, name));
+export const UNFINISHED = annotationBytes(Ann.Unfinished, true);
 
 /**
  * Writes a thread's slices (as process-writer.ts stores them: a = function id, b = index in its

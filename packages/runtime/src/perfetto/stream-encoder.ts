@@ -1,0 +1,366 @@
+// A thread's recording as SLICE_BEGIN / SLICE_END packets in one pass over its event stream, in
+// the order the events were recorded: a begin packet at each enter, an end packet at each exit,
+// with no slice store and no sort (what process-writer.ts + runtime-encoder.ts do in general).
+// Recorded order is begin order, so the bytes are the same as that path's.
+//
+// The checker (like this project's dumps) reads a slice's args from its SLICE_BEGIN only, so
+// whatever is known only at a slice's end and shown as an arg must be known before its begin
+// packet: a first, cheap pass over the codes (stream-scan.ts) finds the slices still open when
+// the trace ends (`unfinished`), how each coroutine slice ended (`ended`), the thread's own name,
+// and whether one pass can write the thread at all. It cannot (and the caller uses the general
+// path) for wake-up arrows (one leaves from a slice whose end packet, where its flow id goes, is
+// long written), argument/return values (--args: the checker reads no args from end packets),
+// slices nested deeper than the depth limit (the left-out note counts them all) and
+// --min-duration (a slice's length decides whether its begin is written). A coroutine chain's
+// flow id goes on the end packet, as in the general path.
+import { msToNs } from '../format';
+import { Ended, INSTANCE_SHIFT, KIND_MASK } from '../coroutine-kinds';
+import { SIDE_SHIFT, SideKind } from '../side-events';
+import { MAX_DEPTH, type WriteFilters } from '../slices';
+import type { ThreadSource } from '../chrome-json';
+import { ByteWriter, message } from './bytes';
+import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
+import { close, copy, flow, uintAnnotation, varint, varintLength } from './in-place';
+import { ENDED, RESUMED, UNFINISHED } from './runtime-encoder';
+import { scanThread, type Scan } from './stream-scan';
+import { RuntimeFunctions } from './runtime-functions';
+import type { ThreadCustomEvents } from './custom-events';
+import { ThreadSlices } from './thread-slices';
+
+const NO_MARKS = new Int32Array(0);
+const NO_VALUES: ArrayLike<unknown> = [];
+/** Room asked for each packet beyond its function's bytes. */
+const SLACK = 128;
+
+/**
+ * Writes one thread in one pass if it can (see the top of the file): its track, slices and
+ * custom instants; counters go to `custom`'s process samples. Returns false, having written
+ * nothing, when the general path must write it.
+ */
+export function streamThread(
+  file: PerfettoWriter,
+  processTrack: number,
+  pid: number,
+  thread: ThreadSource,
+  offsetMs: number,
+  endNs: number,
+  filters: WriteFilters,
+  flowBase: number,
+  makeCustom: (store: ThreadSlices) => ThreadCustomEvents,
+): boolean {
+  if ((filters.minDurationUs ?? 0) > 0) return false;
+  const maxDepth = Math.min(filters.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
+  // Instants only pass through it: each is written as soon as it is added.
+  const store = new ThreadSlices(16);
+  const custom = makeCustom(store);
+  const sideValues = thread.functions.sideValues ?? NO_VALUES;
+  const scan = scanThread(thread, offsetMs, maxDepth, custom, sideValues);
+  if (scan === null) return false;
+  const seq = file.thread(processTrack, pid, thread.tid, custom.name, scan.firstNs);
+  const encoder = new StreamEncoder(file, seq, new RuntimeFunctions(thread.functions, seq.id), scan, flowBase, store, custom, sideValues);
+  for (const chunk of thread.chunks()) encoder.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, chunk.length, offsetMs);
+  encoder.finish(endNs);
+  return true;
+}
+
+/** The loop's state in fields, as in runtime-encoder.ts's SliceEncoder. */
+class StreamEncoder {
+  private readonly w: ByteWriter;
+  private buf: Uint8Array;
+  private pos: number;
+  private lastNs: number;
+  private events = 0;
+  private readonly seqId: number;
+  private readonly seqTail: Uint8Array;
+  private readonly shortSeqId: boolean;
+  /** The open frames: function id, start, coroutine mark (0: a plain call) and how it ends. */
+  private ids = new Int32Array(1024);
+  private starts = new Float64Array(1024);
+  private marks = new Int32Array(1024);
+  private endings = new Uint8Array(1024);
+  private top = 0;
+  private readonly unfinished: Int32Array;
+  /** Index in `unfinished` of the next open-at-the-end enter. */
+  private nextOpen = 0;
+  /** Position in the stream of the current chunk's first event. */
+  private base = 0;
+  /** Coroutine slices begun; per instance, slices begun (a slice's index) and written. */
+  private coroutines = 0;
+  private seen = new Int32Array(0);
+  private written = new Int32Array(0);
+
+  constructor(
+    private readonly file: PerfettoWriter,
+    private readonly seq: Sequence,
+    private readonly functions: RuntimeFunctions,
+    private readonly scan: Scan,
+    private readonly flowBase: number,
+    private readonly store: ThreadSlices,
+    private readonly custom: ThreadCustomEvents,
+    private readonly sideValues: ArrayLike<unknown>,
+  ) {
+    this.w = file.w;
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = seq.lastNs;
+    this.seqId = seq.id;
+    this.seqTail = message((t) => t.varintField(10, seq.id));
+    this.shortSeqId = seq.id < 0x80;
+    this.unfinished = scan.unfinished;
+  }
+
+  /** Events [0, length) of a chunk's arrays. */
+  feed(codes: Int32Array, times: Float64Array, marks: Int32Array, length: number, offsetMs: number): void {
+    if (!this.scan.coroutines) {
+      // Plain calls only: marks matter to side events alone.
+      for (let i = 0; i < length; i++) {
+        const code = codes[i];
+        if (code > 0) this.enter(code, msToNs(times[i] + offsetMs), i);
+        else if (code < 0) {
+          if (this.top >= -code) {
+            const ns = msToNs(times[i] + offsetMs);
+            while (this.top >= -code) this.end(Math.max(ns, this.starts[--this.top]));
+          }
+        } else this.side(i < marks.length ? marks[i] : 0, msToNs(times[i] + offsetMs));
+      }
+    } else {
+      for (let i = 0; i < length; i++) {
+        const code = codes[i];
+        const mark = i < marks.length ? marks[i] : 0;
+        if (code > 0) {
+          if (mark === 0) this.enter(code, msToNs(times[i] + offsetMs), i);
+          else this.enterCoroutine(code, msToNs(times[i] + offsetMs), i, mark);
+        } else if (code < 0) {
+          if (this.top >= -code) {
+            const ns = msToNs(times[i] + offsetMs);
+            while (this.top >= -code) this.endFrame(ns, false);
+          }
+        } else this.side(mark, msToNs(times[i] + offsetMs));
+      }
+    }
+    this.base += length;
+  }
+
+  /** Ends what is still open at `endNs` (the scan marked those begins unfinished). */
+  finish(endNs: number): void {
+    while (this.top > 0) this.endFrame(endNs, true);
+    this.handOver();
+    this.file.events += this.events;
+  }
+
+  /** Side events are rare: written where they come, through the general writers. */
+  private side(mark: number, ns: number): void {
+    const kind = mark & KIND_MASK;
+    if (kind !== SideKind.Instant && kind !== SideKind.Counter) return; // names were taken by the scan
+    const keys = this.store.instantKey;
+    const before = keys.length;
+    this.custom.add(kind, this.sideValues[mark >>> SIDE_SHIFT], ns);
+    if (keys.length === before) return;
+    this.handOver();
+    this.custom.writeInstant(this.seq, this.seq.begin(EventType.Instant, ns), keys[before]);
+    this.seq.end();
+    this.takeBack();
+  }
+
+  /** Pushes a frame; whether it is still open at the end. */
+  private push(id: number, ns: number, i: number, mark: number): boolean {
+    const top = this.top;
+    if (top === this.ids.length) this.grow();
+    this.ids[top] = id;
+    this.starts[top] = ns;
+    this.marks[top] = mark;
+    this.top = top + 1;
+    const open = this.nextOpen < this.unfinished.length && this.unfinished[this.nextOpen] === this.base + i;
+    if (open) this.nextOpen++;
+    return open;
+  }
+
+  private enter(id: number, ns: number, i: number): void {
+    this.begin(id, ns, this.push(id, ns, i, 0));
+  }
+
+  private enterCoroutine(id: number, ns: number, i: number, mark: number): void {
+    const open = this.push(id, ns, i, mark);
+    const co = mark >>> INSTANCE_SHIFT;
+    if (co >= this.seen.length) this.growCounts(co);
+    const ended = this.scan.ended[this.coroutines++];
+    this.endings[this.top - 1] = ended;
+    this.beginCoroutine(id, ns, open, co, this.seen[co]++, mark & KIND_MASK, ended);
+  }
+
+  /** Ends the top frame at `ns` (not before its start); its chain's flow goes on the end packet. */
+  private endFrame(ns: number, unfinished: boolean): void {
+    const top = --this.top;
+    const at = Math.max(ns, this.starts[top]);
+    const co = this.marks[top] >>> INSTANCE_SHIFT;
+    if (co === 0) return this.end(at);
+    // As slices.ts decides: in from the instance's previous slice, out to its next one if it suspended.
+    const flowIn = this.written[co]++ > 0;
+    const ended = this.endings[top];
+    const flowOut = !unfinished && ended !== 0 && ended !== Ended.Return && ended !== Ended.Throw && ended !== Ended.Settled;
+    if (!flowIn && !flowOut) return this.end(at);
+    const delta = this.tick(at);
+    if (this.pos >= FLUSH_AT || this.pos + SLACK > this.buf.length) this.room(SLACK);
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = 0x0a;
+    buf[pos + 2] = 0x5a;
+    buf[pos + 4] = 0x48;
+    buf[pos + 5] = EventType.End;
+    let p = flow(buf, pos + 6, this.flowBase + co, !flowOut);
+    p = close(buf, pos + 3, p);
+    p = copy(buf, p, this.seqTail);
+    buf[p] = 0x40;
+    p = varint(buf, p + 1, delta);
+    this.pos = close(buf, pos + 1, p);
+    this.events++;
+  }
+
+  private growCounts(co: number): void {
+    const size = Math.max(co + 1, this.seen.length * 2, 1024);
+    const seen = new Int32Array(size);
+    seen.set(this.seen);
+    this.seen = seen;
+    const written = new Int32Array(size);
+    written.set(this.written);
+    this.written = written;
+  }
+
+  private grow(): void {
+    const size = this.ids.length * 2;
+    const ids = new Int32Array(size);
+    ids.set(this.ids);
+    this.ids = ids;
+    const starts = new Float64Array(size);
+    starts.set(this.starts);
+    this.starts = starts;
+    const marks = new Int32Array(size);
+    marks.set(this.marks);
+    this.marks = marks;
+    const endings = new Uint8Array(size);
+    endings.set(this.endings);
+    this.endings = endings;
+  }
+
+  private handOver(): void {
+    this.w.pos = this.pos;
+    this.seq.lastNs = this.lastNs;
+  }
+
+  private takeBack(): void {
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = this.seq.lastNs;
+  }
+
+  private room(need: number): void {
+    this.handOver();
+    if (this.pos >= FLUSH_AT) this.file.flush();
+    this.w.ensure(need);
+    this.takeBack();
+  }
+
+  private tick(ns: number): number {
+    if (ns <= this.lastNs) return 0;
+    const delta = ns - this.lastNs;
+    this.lastNs = ns;
+    return delta;
+  }
+
+  /** A slice's end packet without flows. */
+  private end(ns: number): void {
+    const delta = this.tick(ns);
+    if (this.shortSeqId) {
+      // 0a LEN 5a 02 48 02 50 SEQ 40 Δts
+      const length = 7 + varintLength(delta);
+      let pos = this.pos;
+      if (pos >= FLUSH_AT || pos + length + 2 > this.buf.length) {
+        this.room(length + 2);
+        pos = this.pos;
+      }
+      const buf = this.buf;
+      buf[pos] = 0x0a;
+      buf[pos + 1] = length;
+      buf[pos + 2] = 0x5a;
+      buf[pos + 3] = 2;
+      buf[pos + 4] = 0x48;
+      buf[pos + 5] = EventType.End;
+      buf[pos + 6] = 0x50;
+      buf[pos + 7] = this.seqId;
+      buf[pos + 8] = 0x40;
+      this.pos = varint(buf, pos + 9, delta);
+      this.events++;
+      return;
+    }
+    if (this.pos >= FLUSH_AT || this.pos + SLACK > this.buf.length) this.room(SLACK);
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = 0x0a;
+    buf[pos + 2] = 0x5a;
+    buf[pos + 3] = 2;
+    buf[pos + 4] = 0x48;
+    buf[pos + 5] = EventType.End;
+    let at = copy(buf, pos + 6, this.seqTail);
+    buf[at] = 0x40;
+    at = varint(buf, at + 1, delta);
+    this.pos = close(buf, pos + 1, at);
+    this.events++;
+  }
+
+  /** A plain call's begin packet. */
+  private begin(id: number, ns: number, unfinished: boolean): void {
+    const fields = this.functions.eventFields(id);
+    if (fields === undefined || unfinished) return this.beginCoroutine(id, ns, unfinished, 0, 0, 0, 0);
+    // 0a LEN <the function's begin packet> 40 Δts
+    const delta = this.tick(ns);
+    const body = this.functions.beginPacket(id);
+    const length = body.length + 1 + varintLength(delta);
+    if (this.pos >= FLUSH_AT || this.pos + length + 4 > this.buf.length) this.room(length + 4);
+    const buf = this.buf;
+    buf[this.pos] = 0x0a;
+    let at = varint(buf, this.pos + 1, length);
+    at = copy(buf, at, body);
+    buf[at] = 0x40;
+    this.pos = varint(buf, at + 1, delta);
+    this.events++;
+  }
+
+  /** Any other begin packet: a coroutine slice (instance != 0), an unfinished one, a function's first. */
+  private beginCoroutine(id: number, ns: number, unfinished: boolean, instance: number, index: number, resumed: number, ended: number): void {
+    const delta = this.tick(ns);
+    let fields = this.functions.eventFields(id);
+    const first = fields === undefined;
+    if (fields === undefined) fields = this.functions.first(id);
+    const need = SLACK + fields.length;
+    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
+    let buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = 0x0a;
+    const packet = pos + 1;
+    buf[pos + 2] = 0x5a;
+    const event = pos + 3;
+    buf[pos + 4] = 0x48;
+    buf[pos + 5] = EventType.Begin;
+    let at = copy(buf, pos + 6, fields);
+    if (instance !== 0) {
+      at = uintAnnotation(buf, at, Ann.Instance, instance);
+      at = uintAnnotation(buf, at, Ann.Slice, index);
+      at = copy(buf, at, RESUMED[resumed]);
+      if (ended !== 0) at = copy(buf, at, ENDED[ended]);
+    }
+    if (unfinished) at = copy(buf, at, UNFINISHED);
+    at = close(buf, event, at);
+    if (first) {
+      this.w.pos = at;
+      this.functions.interned(this.w, id);
+      this.w.ensure(SLACK);
+      buf = this.buf = this.w.buf;
+      at = this.w.pos;
+    }
+    at = copy(buf, at, this.seqTail);
+    buf[at] = 0x40;
+    at = varint(buf, at + 1, delta);
+    this.pos = close(buf, packet, at);
+    this.events++;
+  }
+}
