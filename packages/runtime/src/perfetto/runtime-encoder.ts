@@ -10,29 +10,17 @@
 // 50 SEQ | 40 Δts. The timestamp comes last (field order is free in protobuf). No sequence_flags:
 // only the sequence's first packet (which clears the state) needs them; Perfetto reads interned
 // names and defaults on a packet without them.
-import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
 import { ByteWriter, message } from './bytes';
-import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
+import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { FlowMode, type ThreadSlices } from './thread-slices';
-import { close, copy, flow, uintAnnotation, varint, varintLength } from './in-place';
+import { close, copy, flow, varint } from './in-place';
+import { PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
 import type { RuntimeFunctions } from './runtime-functions';
 import { annotateValues } from './value-annotations';
 
 /** Room asked for each packet beyond its function's bytes and its flows. */
 const SLACK = 128;
 
-const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
-  message((w) => {
-    const mark = w.open(4);
-    w.varintField(1, iid);
-    if (typeof value === 'boolean') w.varintField(2, value ? 1 : 0);
-    else w.stringField(6, value);
-    w.close(mark);
-  });
-/** Whole `resumed` / `ended` / `unfinished` annotations, as they are copied into events. */
-export const RESUMED = RESUMED_NAMES.map((name) => annotationBytes(Ann.Resumed, name));
-export const ENDED = ENDED_NAMES.map((name) => annotationBytes(Ann.Ended, name));
-export const UNFINISHED = annotationBytes(Ann.Unfinished, true);
 
 /**
  * Writes a thread's slices (as process-writer.ts stores them: a = function id, b = index in its
@@ -202,24 +190,8 @@ class SliceEncoder {
     const mode = this.store.flowMode[j];
     const bound = this.hasBound.length > 0 && this.hasBound[j] === 1;
     if (mode === FlowMode.None && !bound && this.shortSeqId) {
-      // 0a LEN 5a 02 48 02 50 SEQ 40 Δts
-      const length = 7 + varintLength(delta);
-      let pos = this.pos;
-      if (pos >= FLUSH_AT || pos + length + 2 > this.buf.length) {
-        this.room(length + 2);
-        pos = this.pos;
-      }
-      const buf = this.buf;
-      buf[pos] = 0x0a;
-      buf[pos + 1] = length;
-      buf[pos + 2] = 0x5a;
-      buf[pos + 3] = 2;
-      buf[pos + 4] = 0x48;
-      buf[pos + 5] = EventType.End;
-      buf[pos + 6] = 0x50;
-      buf[pos + 7] = this.seqId;
-      buf[pos + 8] = 0x40;
-      this.pos = varint(buf, pos + 9, delta);
+      if (this.pos >= FLUSH_AT || this.pos + SHORT_END_ROOM > this.buf.length) this.room(SHORT_END_ROOM);
+      this.pos = shortEndPacket(this.buf, this.pos, this.seqId, delta);
       this.events++;
       return;
     }
@@ -258,16 +230,9 @@ class SliceEncoder {
     const values = this.values.size === 0 ? undefined : this.values.get(i);
     const valueBytes = values === undefined ? null : message((w) => annotateValues(w, values));
     if (inst === 0 && bits === 0 && fields !== undefined && valueBytes === null) {
-      // A plain call: 0a LEN <the function's begin packet> 40 Δts
       const body = this.functions.beginPacket(id);
-      const length = body.length + 1 + varintLength(delta);
-      if (this.pos >= FLUSH_AT || this.pos + length + 4 > this.buf.length) this.room(length + 4);
-      const buf = this.buf;
-      buf[this.pos] = 0x0a;
-      let at = varint(buf, this.pos + 1, length);
-      at = copy(buf, at, body);
-      buf[at] = 0x40;
-      this.pos = varint(buf, at + 1, delta);
+      if (this.pos >= FLUSH_AT || this.pos + PLAIN_BEGIN_ROOM + body.length > this.buf.length) this.room(PLAIN_BEGIN_ROOM + body.length);
+      this.pos = plainBeginPacket(this.buf, this.pos, body, delta);
       this.events++;
       return;
     }
@@ -284,14 +249,7 @@ class SliceEncoder {
     buf[pos + 4] = 0x48;
     buf[pos + 5] = EventType.Begin;
     let at = copy(buf, pos + 6, fields);
-    if (inst !== 0) {
-      at = uintAnnotation(buf, at, Ann.Instance, inst);
-      at = uintAnnotation(buf, at, Ann.Slice, store.b[i]);
-      at = copy(buf, at, RESUMED[bits & 15]);
-      const ended = (bits >> 4) & 15;
-      if (ended !== 0) at = copy(buf, at, ENDED[ended]);
-    }
-    if (bits & (1 << 8)) at = copy(buf, at, UNFINISHED);
+    at = sliceArgs(buf, at, inst, store.b[i], bits & 15, (bits >> 4) & 15, (bits & (1 << 8)) !== 0);
     if (valueBytes !== null) at = copy(buf, at, valueBytes);
     at = close(buf, event, at);
     if (first) {

@@ -19,9 +19,9 @@ import { SIDE_SHIFT, SideKind } from '../side-events';
 import { MAX_DEPTH, type WriteFilters } from '../slices';
 import type { ThreadSource } from '../chrome-json';
 import { ByteWriter, message } from './bytes';
-import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
-import { close, copy, flow, uintAnnotation, varint, varintLength } from './in-place';
-import { ENDED, RESUMED, UNFINISHED } from './runtime-encoder';
+import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
+import { close, copy, flow, varint } from './in-place';
+import { PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
 import { scanThread, type Scan } from './stream-scan';
 import { RuntimeFunctions } from './runtime-functions';
 import type { ThreadCustomEvents } from './custom-events';
@@ -271,24 +271,8 @@ class StreamEncoder {
   private end(ns: number): void {
     const delta = this.tick(ns);
     if (this.shortSeqId) {
-      // 0a LEN 5a 02 48 02 50 SEQ 40 Δts
-      const length = 7 + varintLength(delta);
-      let pos = this.pos;
-      if (pos >= FLUSH_AT || pos + length + 2 > this.buf.length) {
-        this.room(length + 2);
-        pos = this.pos;
-      }
-      const buf = this.buf;
-      buf[pos] = 0x0a;
-      buf[pos + 1] = length;
-      buf[pos + 2] = 0x5a;
-      buf[pos + 3] = 2;
-      buf[pos + 4] = 0x48;
-      buf[pos + 5] = EventType.End;
-      buf[pos + 6] = 0x50;
-      buf[pos + 7] = this.seqId;
-      buf[pos + 8] = 0x40;
-      this.pos = varint(buf, pos + 9, delta);
+      if (this.pos >= FLUSH_AT || this.pos + SHORT_END_ROOM > this.buf.length) this.room(SHORT_END_ROOM);
+      this.pos = shortEndPacket(this.buf, this.pos, this.seqId, delta);
       this.events++;
       return;
     }
@@ -311,17 +295,10 @@ class StreamEncoder {
   private begin(id: number, ns: number, unfinished: boolean): void {
     const fields = this.functions.eventFields(id);
     if (fields === undefined || unfinished) return this.beginCoroutine(id, ns, unfinished, 0, 0, 0, 0);
-    // 0a LEN <the function's begin packet> 40 Δts
     const delta = this.tick(ns);
     const body = this.functions.beginPacket(id);
-    const length = body.length + 1 + varintLength(delta);
-    if (this.pos >= FLUSH_AT || this.pos + length + 4 > this.buf.length) this.room(length + 4);
-    const buf = this.buf;
-    buf[this.pos] = 0x0a;
-    let at = varint(buf, this.pos + 1, length);
-    at = copy(buf, at, body);
-    buf[at] = 0x40;
-    this.pos = varint(buf, at + 1, delta);
+    if (this.pos >= FLUSH_AT || this.pos + PLAIN_BEGIN_ROOM + body.length > this.buf.length) this.room(PLAIN_BEGIN_ROOM + body.length);
+    this.pos = plainBeginPacket(this.buf, this.pos, body, delta);
     this.events++;
   }
 
@@ -342,13 +319,7 @@ class StreamEncoder {
     buf[pos + 4] = 0x48;
     buf[pos + 5] = EventType.Begin;
     let at = copy(buf, pos + 6, fields);
-    if (instance !== 0) {
-      at = uintAnnotation(buf, at, Ann.Instance, instance);
-      at = uintAnnotation(buf, at, Ann.Slice, index);
-      at = copy(buf, at, RESUMED[resumed]);
-      if (ended !== 0) at = copy(buf, at, ENDED[ended]);
-    }
-    if (unfinished) at = copy(buf, at, UNFINISHED);
+    at = sliceArgs(buf, at, instance, index, resumed, ended, unfinished);
     at = close(buf, event, at);
     if (first) {
       this.w.pos = at;

@@ -1,0 +1,61 @@
+// The runtime's packets, written in place (in-place.ts conventions: buffer and position in, the
+// position after out; the caller made room). Shared by the two runtime encoders: the one that
+// writes a thread's stored slices (runtime-encoder.ts) and the one-pass one (stream-encoder.ts).
+import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
+import { message } from './bytes';
+import { Ann, EventType } from './writer';
+import { copy, uintAnnotation, varint, varintLength } from './in-place';
+
+const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
+  message((w) => {
+    const mark = w.open(4);
+    w.varintField(1, iid);
+    if (typeof value === 'boolean') w.varintField(2, value ? 1 : 0);
+    else w.stringField(6, value);
+    w.close(mark);
+  });
+/** Whole `resumed` / `ended` / `unfinished` annotations, as they are copied into events. */
+export const RESUMED = RESUMED_NAMES.map((name) => annotationBytes(Ann.Resumed, name));
+export const ENDED = ENDED_NAMES.map((name) => annotationBytes(Ann.Ended, name));
+export const UNFINISHED = annotationBytes(Ann.Unfinished, true);
+
+/** Room a short end packet needs at most (9 bytes and a 10-byte varint). */
+export const SHORT_END_ROOM = 20;
+
+/** An end packet without flows on a sequence whose id is below 128: 0a LEN 5a 02 48 02 50 SEQ 40 Δts. */
+export function shortEndPacket(buf: Uint8Array, pos: number, seqId: number, delta: number): number {
+  buf[pos] = 0x0a;
+  buf[pos + 1] = 7 + varintLength(delta);
+  buf[pos + 2] = 0x5a;
+  buf[pos + 3] = 2;
+  buf[pos + 4] = 0x48;
+  buf[pos + 5] = EventType.End;
+  buf[pos + 6] = 0x50;
+  buf[pos + 7] = seqId;
+  buf[pos + 8] = 0x40;
+  return varint(buf, pos + 9, delta);
+}
+
+/** Room a plain call's begin packet needs at most, besides its function's bytes. */
+export const PLAIN_BEGIN_ROOM = 24;
+
+/** A plain call's begin packet: 0a LEN <the function's begin packet bytes> 40 Δts. */
+export function plainBeginPacket(buf: Uint8Array, pos: number, body: Uint8Array, delta: number): number {
+  buf[pos] = 0x0a;
+  let at = varint(buf, pos + 1, body.length + 1 + varintLength(delta));
+  at = copy(buf, at, body);
+  buf[at] = 0x40;
+  return varint(buf, at + 1, delta);
+}
+
+/** A coroutine slice's args (instance != 0) and the unfinished mark, inside its track event. */
+export function sliceArgs(buf: Uint8Array, at: number, instance: number, index: number, resumed: number, ended: number, unfinished: boolean): number {
+  if (instance !== 0) {
+    at = uintAnnotation(buf, at, Ann.Instance, instance);
+    at = uintAnnotation(buf, at, Ann.Slice, index);
+    at = copy(buf, at, RESUMED[resumed]);
+    if (ended !== 0) at = copy(buf, at, ENDED[ended]);
+  }
+  if (unfinished) at = copy(buf, at, UNFINISHED);
+  return at;
+}
