@@ -2,8 +2,8 @@
 // position after out; the caller made room). Shared by the two runtime encoders: the one that
 // writes a thread's stored slices (runtime-encoder.ts) and the one-pass one (stream-encoder.ts).
 import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
-import { message } from './bytes';
-import { Ann, EventType } from './writer';
+import { message, type ByteWriter } from './bytes';
+import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { copy, uintAnnotation, varint, varintLength } from './in-place';
 
 const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
@@ -58,4 +58,58 @@ export function sliceArgs(buf: Uint8Array, at: number, instance: number, index: 
   }
   if (unfinished) at = copy(buf, at, UNFINISHED);
   return at;
+}
+
+/**
+ * What both encoders keep in fields so their loops write in place: the file's buffer and position,
+ * the sequence's clock, its id's bytes. What goes through the Sequence (instants) or the
+ * ByteWriter (interned names, growing) is bracketed by handOver() and takeBack().
+ */
+export abstract class PacketEncoder {
+  protected readonly w: ByteWriter;
+  protected buf: Uint8Array;
+  protected pos: number;
+  protected lastNs: number;
+  protected events = 0;
+  protected readonly seqId: number;
+  /** 50 SEQ: the sequence id field, copied into packets that are not short. */
+  protected readonly seqTail: Uint8Array;
+  protected readonly shortSeqId: boolean;
+
+  constructor(protected readonly file: PerfettoWriter, protected readonly seq: Sequence) {
+    this.w = file.w;
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = seq.lastNs;
+    this.seqId = seq.id;
+    this.seqTail = message((t) => t.varintField(10, seq.id));
+    this.shortSeqId = seq.id < 0x80;
+  }
+
+  protected handOver(): void {
+    this.w.pos = this.pos;
+    this.seq.lastNs = this.lastNs;
+  }
+
+  protected takeBack(): void {
+    this.buf = this.w.buf;
+    this.pos = this.w.pos;
+    this.lastNs = this.seq.lastNs;
+  }
+
+  /** Makes room for a packet of up to `need` bytes (handing on what is buffered if it is a lot). */
+  protected room(need: number): void {
+    this.handOver();
+    if (this.pos >= FLUSH_AT) this.file.flush();
+    this.w.ensure(need);
+    this.takeBack();
+  }
+
+  /** The delta to `ns` from the last packet's time (never back in time), moving the clock on. */
+  protected tick(ns: number): number {
+    if (ns <= this.lastNs) return 0;
+    const delta = ns - this.lastNs;
+    this.lastNs = ns;
+    return delta;
+  }
 }

@@ -14,7 +14,7 @@ import { ByteWriter, message } from './bytes';
 import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { FlowMode, type ThreadSlices } from './thread-slices';
 import { close, copy, flow, varint } from './in-place';
-import { PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
+import { PacketEncoder, PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
 import type { RuntimeFunctions } from './runtime-functions';
 import { annotateValues } from './value-annotations';
 
@@ -40,15 +40,7 @@ export function writeRuntimeSlices(
 }
 
 /** One thread's writing: the loop's state in fields (a class V8 inlines the methods of). */
-class SliceEncoder {
-  private readonly w: ByteWriter;
-  private buf: Uint8Array;
-  private pos: number;
-  private lastNs: number;
-  private events = 0;
-  private readonly seqId: number;
-  private readonly seqTail: Uint8Array;
-  private readonly shortSeqId: boolean;
+class SliceEncoder extends PacketEncoder {
   private readonly start: Float64Array;
   private readonly end: Float64Array;
   private readonly points: number[];
@@ -62,21 +54,15 @@ class SliceEncoder {
   private q = 0;
 
   constructor(
-    private readonly file: PerfettoWriter,
-    private readonly seq: Sequence,
+    file: PerfettoWriter,
+    seq: Sequence,
     private readonly store: ThreadSlices,
     private readonly functions: RuntimeFunctions,
     /** Argument and return values (--args) by slice: annotations of its begin packet. */
     private readonly values: ReadonlyMap<number, string[]>,
     private readonly instant: (seq: Sequence, key: number, ns: number) => void,
   ) {
-    this.w = file.w;
-    this.buf = this.w.buf;
-    this.pos = this.w.pos;
-    this.lastNs = seq.lastNs;
-    this.seqId = seq.id;
-    this.seqTail = message((t) => t.varintField(10, seq.id));
-    this.shortSeqId = seq.id < 0x80;
+    super(file, seq);
     this.start = store.start;
     this.end = store.end;
     this.points = sortedIndex(store.pointNs);
@@ -128,19 +114,6 @@ class SliceEncoder {
     return this.events;
   }
 
-  // The few things written through the Sequence (instants) or the ByteWriter (interned names,
-  // growing) go through these: the loop's position and clock are handed over and taken back.
-  private handOver(): void {
-    this.w.pos = this.pos;
-    this.seq.lastNs = this.lastNs;
-  }
-
-  private takeBack(): void {
-    this.buf = this.w.buf;
-    this.pos = this.w.pos;
-    this.lastNs = this.seq.lastNs;
-  }
-
   private writeInstantsBefore(ns: number): void {
     const { instants } = this;
     const { instantNs, instantKey } = this.store;
@@ -150,14 +123,6 @@ class SliceEncoder {
       this.instant(this.seq, instantKey[k], instantNs[k]);
       this.events++;
     }
-    this.takeBack();
-  }
-
-  /** Makes room for a packet of up to `need` bytes (handing on what is buffered if it is a lot). */
-  private room(need: number): void {
-    this.handOver();
-    if (this.pos >= FLUSH_AT) this.file.flush();
-    this.w.ensure(need);
     this.takeBack();
   }
 
@@ -175,14 +140,6 @@ class SliceEncoder {
       }
     }
     // binds to no slice: viewers drop such an arrow too
-  }
-
-  /** The delta to `ns` from the last packet's time (never back in time), moving the clock on. */
-  private tick(ns: number): number {
-    if (ns <= this.lastNs) return 0;
-    const delta = ns - this.lastNs;
-    this.lastNs = ns;
-    return delta;
   }
 
   private endSlice(j: number): void {

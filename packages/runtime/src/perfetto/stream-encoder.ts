@@ -21,7 +21,7 @@ import type { ThreadSource } from '../chrome-json';
 import { ByteWriter, message } from './bytes';
 import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { close, copy, flow, varint } from './in-place';
-import { PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
+import { PacketEncoder, PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
 import { scanThread, type Scan } from './stream-scan';
 import { RuntimeFunctions } from './runtime-functions';
 import type { ThreadCustomEvents } from './custom-events';
@@ -64,15 +64,7 @@ export function streamThread(
 }
 
 /** The loop's state in fields, as in runtime-encoder.ts's SliceEncoder. */
-class StreamEncoder {
-  private readonly w: ByteWriter;
-  private buf: Uint8Array;
-  private pos: number;
-  private lastNs: number;
-  private events = 0;
-  private readonly seqId: number;
-  private readonly seqTail: Uint8Array;
-  private readonly shortSeqId: boolean;
+class StreamEncoder extends PacketEncoder {
   /** The open frames: function id, start, coroutine mark (0: a plain call) and how it ends. */
   private ids = new Int32Array(1024);
   private starts = new Float64Array(1024);
@@ -90,8 +82,8 @@ class StreamEncoder {
   private written = new Int32Array(0);
 
   constructor(
-    private readonly file: PerfettoWriter,
-    private readonly seq: Sequence,
+    file: PerfettoWriter,
+    seq: Sequence,
     private readonly functions: RuntimeFunctions,
     private readonly scan: Scan,
     private readonly flowBase: number,
@@ -99,13 +91,7 @@ class StreamEncoder {
     private readonly custom: ThreadCustomEvents,
     private readonly sideValues: ArrayLike<unknown>,
   ) {
-    this.w = file.w;
-    this.buf = this.w.buf;
-    this.pos = this.w.pos;
-    this.lastNs = seq.lastNs;
-    this.seqId = seq.id;
-    this.seqTail = message((t) => t.varintField(10, seq.id));
-    this.shortSeqId = seq.id < 0x80;
+    super(file, seq);
     this.unfinished = scan.unfinished;
   }
 
@@ -240,31 +226,6 @@ class StreamEncoder {
     const endings = new Uint8Array(size);
     endings.set(this.endings);
     this.endings = endings;
-  }
-
-  private handOver(): void {
-    this.w.pos = this.pos;
-    this.seq.lastNs = this.lastNs;
-  }
-
-  private takeBack(): void {
-    this.buf = this.w.buf;
-    this.pos = this.w.pos;
-    this.lastNs = this.seq.lastNs;
-  }
-
-  private room(need: number): void {
-    this.handOver();
-    if (this.pos >= FLUSH_AT) this.file.flush();
-    this.w.ensure(need);
-    this.takeBack();
-  }
-
-  private tick(ns: number): number {
-    if (ns <= this.lastNs) return 0;
-    const delta = ns - this.lastNs;
-    this.lastNs = ns;
-    return delta;
   }
 
   /** A slice's end packet without flows. */
