@@ -4,13 +4,14 @@
 // Babel cannot parse is handed to node unchanged, so the SyntaxError is node's own.
 import { extname } from 'node:path';
 import type * as BabelCore from '@babel/core';
+import { decoratorOptions } from './ts-decorators';
 
 /**
  * Babel and its plugins, loaded on first use: every traced process and worker runs this file's
  * importer, and most (npm itself, a tool under node_modules) never transform anything.
  * Plugins are resolved here, not by name: Babel would look names up from the program's directory.
  */
-let babelModules: { babel: typeof BabelCore; instrumenter: BabelCore.PluginItem; presetTypeScript: BabelCore.PluginItem; reactJsx: BabelCore.PluginItem } | undefined;
+let babelModules: { babel: typeof BabelCore; instrumenter: BabelCore.PluginItem; presetTypeScript: BabelCore.PluginItem; reactJsx: BabelCore.PluginItem; decorators: BabelCore.PluginItem; parameterDecorators: BabelCore.PluginItem; decoratorMetadata: BabelCore.PluginItem } | undefined;
 function loadBabel(): NonNullable<typeof babelModules> {
   // Inside inBabel(): Babel's own files, loaded now, must not go through the hooks themselves.
   return (babelModules ??= inBabel(() => ({
@@ -18,6 +19,9 @@ function loadBabel(): NonNullable<typeof babelModules> {
     instrumenter: (require('@panopticon/babel-plugin') as { default: BabelCore.PluginItem }).default,
     presetTypeScript: (require('@babel/preset-typescript') as { default: BabelCore.PluginItem }).default,
     reactJsx: (require('@babel/plugin-transform-react-jsx') as { default: BabelCore.PluginItem }).default,
+    decorators: (require('@babel/plugin-proposal-decorators') as { default: BabelCore.PluginItem }).default,
+    parameterDecorators: require('babel-plugin-parameter-decorator') as BabelCore.PluginItem,
+    decoratorMetadata: (require('babel-plugin-transform-typescript-metadata') as { default: BabelCore.PluginItem }).default,
   })));
 }
 
@@ -85,6 +89,7 @@ export function transformFile(source: string, filename: string, format: ModuleFo
       parserOpts: { allowReturnOutsideFunction: sourceType !== 'module', allowAwaitOutsideFunction: sourceType !== 'script' },
       plugins: [
         ...(instrument ? [[instrumenter, { ...pluginOptions, cwd }]] : []),
+        ...(ts && source.includes('@') ? decoratorPlugins(filename) : []),
         ...(ext === '.tsx' ? [[reactJsx, { runtime: 'automatic' }]] : []),
       ] as BabelCore.PluginItem[],
       presets: ts ? [[presetTypeScript, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
@@ -96,6 +101,19 @@ export function transformFile(source: string, filename: string, format: ModuleFo
   return result?.code ?? null;
 }
 
+/**
+ * TypeScript's decorators, compiled as tsc would (node runs none itself), after the instrumenter
+ * (which sees the source as written); a file without an '@' has none and skips the tsconfig lookup.
+ * Legacy ones as the Babel + NestJS recipe has it: metadata before the decorators, parameter
+ * decorators after them.
+ */
+function decoratorPlugins(filename: string): BabelCore.PluginItem[] {
+  const { decorators, parameterDecorators, decoratorMetadata } = loadBabel();
+  const { legacy, metadata } = decoratorOptions(filename);
+  if (!legacy) return [[decorators, { version: '2023-11' }]];
+  return [...(metadata ? [decoratorMetadata] : []), [decorators, { version: 'legacy' }], parameterDecorators];
+}
+
 /** Whether TypeScript or JavaScript source uses import/export (node's module syntax detection). */
 export function hasModuleSyntax(source: string, filename = 'file.ts'): boolean {
   try {
@@ -105,7 +123,7 @@ export function hasModuleSyntax(source: string, filename = 'file.ts'): boolean {
       babelrc: false,
       configFile: false,
       sourceType: 'unambiguous',
-      parserOpts: { allowReturnOutsideFunction: true, plugins: isTypeScript(filename) ? ['typescript'] : [] },
+      parserOpts: { allowReturnOutsideFunction: true, plugins: isTypeScript(filename) ? ['typescript', decoratorOptions(filename).legacy ? 'decorators-legacy' : 'decorators'] : [] },
     }));
     return ast?.program.sourceType === 'module';
   } catch {
