@@ -4,14 +4,14 @@
 // Babel cannot parse is handed to node unchanged, so the SyntaxError is node's own.
 import { extname } from 'node:path';
 import type * as BabelCore from '@babel/core';
-import { decoratorOptions } from './ts-decorators';
+import { decoratorOptions, decoratorPlugins } from './ts-decorators';
 
 /**
  * Babel and its plugins, loaded on first use: every traced process and worker runs this file's
  * importer, and most (npm itself, a tool under node_modules) never transform anything.
  * Plugins are resolved here, not by name: Babel would look names up from the program's directory.
  */
-let babelModules: { babel: typeof BabelCore; instrumenter: BabelCore.PluginItem; presetTypeScript: BabelCore.PluginItem; reactJsx: BabelCore.PluginItem; decorators: BabelCore.PluginItem; parameterDecorators: BabelCore.PluginItem; decoratorMetadata: BabelCore.PluginItem } | undefined;
+let babelModules: { babel: typeof BabelCore; instrumenter: BabelCore.PluginItem; presetTypeScript: BabelCore.PluginItem; reactJsx: BabelCore.PluginItem } | undefined;
 function loadBabel(): NonNullable<typeof babelModules> {
   // Inside inBabel(): Babel's own files, loaded now, must not go through the hooks themselves.
   return (babelModules ??= inBabel(() => ({
@@ -19,9 +19,6 @@ function loadBabel(): NonNullable<typeof babelModules> {
     instrumenter: (require('@panopticon/babel-plugin') as { default: BabelCore.PluginItem }).default,
     presetTypeScript: (require('@babel/preset-typescript') as { default: BabelCore.PluginItem }).default,
     reactJsx: (require('@babel/plugin-transform-react-jsx') as { default: BabelCore.PluginItem }).default,
-    decorators: (require('@babel/plugin-proposal-decorators') as { default: BabelCore.PluginItem }).default,
-    parameterDecorators: require('babel-plugin-parameter-decorator') as BabelCore.PluginItem,
-    decoratorMetadata: (require('babel-plugin-transform-typescript-metadata') as { default: BabelCore.PluginItem }).default,
   })));
 }
 
@@ -89,7 +86,9 @@ export function transformFile(source: string, filename: string, format: ModuleFo
       parserOpts: { allowReturnOutsideFunction: sourceType !== 'module', allowAwaitOutsideFunction: sourceType !== 'script' },
       plugins: [
         ...(instrument ? [[instrumenter, { ...pluginOptions, cwd }]] : []),
-        ...(ts && source.includes('@') ? decoratorPlugins(filename) : []),
+        // TypeScript's decorators, compiled as tsc would (node runs none itself); a file without
+        // an '@' has none and skips the tsconfig lookup.
+        ...(ts && source.includes('@') ? decoratorPlugins(decoratorOptions(filename)) : []),
         ...(ext === '.tsx' ? [[reactJsx, { runtime: 'automatic' }]] : []),
       ] as BabelCore.PluginItem[],
       presets: ts ? [[presetTypeScript, { allowDeclareFields: true, onlyRemoveTypeImports: false }]] : [],
@@ -99,19 +98,6 @@ export function transformFile(source: string, filename: string, format: ModuleFo
     throw ts && isParseError(error) ? nodeStyleSyntaxError(error as ParseError, source, filename) : error;
   }
   return result?.code ?? null;
-}
-
-/**
- * TypeScript's decorators, compiled as tsc would (node runs none itself), after the instrumenter
- * (which sees the source as written); a file without an '@' has none and skips the tsconfig lookup.
- * Legacy ones as the Babel + NestJS recipe has it: metadata before the decorators, parameter
- * decorators after them.
- */
-function decoratorPlugins(filename: string): BabelCore.PluginItem[] {
-  const { decorators, parameterDecorators, decoratorMetadata } = loadBabel();
-  const { legacy, metadata } = decoratorOptions(filename);
-  if (!legacy) return [[decorators, { version: '2023-11' }]];
-  return [...(metadata ? [decoratorMetadata] : []), [decorators, { version: 'legacy' }], parameterDecorators];
 }
 
 /** Whether TypeScript or JavaScript source uses import/export (node's module syntax detection). */

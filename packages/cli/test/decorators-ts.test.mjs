@@ -1,4 +1,4 @@
-// TypeScript decorators under `panopticon`: the loader compiles them as tsc would, TC39 by
+// TypeScript decorators under `panopticon` and `panopticon-instrument`: compiled as tsc would, TC39 by
 // default and legacy when the governing tsconfig sets experimentalDecorators. Differential: the
 // same file compiled by the real tsc and run with plain node prints the same.
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runNode, runPanopticon, tempDir } from '../../../test/support/helpers.mjs';
 import { checkedSlices } from './support/cli.mjs';
+import { cleanEnv, runInstrument } from './fixtures/instrument/support.mjs';
 
 const require = createRequire(import.meta.url);
 const ts = require('typescript');
@@ -100,4 +101,23 @@ test('with experimentalDecorators in tsconfig.json (found through extends), lega
   assert.equal(traced.stdout, plain.stdout);
   const names = checkedSlices(out).map((s) => s.name);
   for (const name of ['Store.add', 'get Store.size']) assert.ok(names.includes(name), `${name} in ${names}`);
+});
+
+test('panopticon-instrument compiles a tsconfig project\'s legacy decorators and metadata as tsc does', () => {
+  const dir = project('instrumented', {
+    'tsconfig.json': JSON.stringify({ compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, module: 'commonjs', target: 'es2022', outDir: 'out', rootDir: 'src' }, include: ['src'] }),
+    'plain.cjs': compileWithTsc(LEGACY, { module: ts.ModuleKind.CommonJS, experimentalDecorators: true, emitDecoratorMetadata: true }),
+  });
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'store.ts'), LEGACY);
+  const built = runInstrument(['-p', 'tsconfig.json'], dir);
+  assert.equal(built.status, 0, built.stderr);
+  const plain = runNode(['plain.cjs'], { cwd: dir });
+  assert.equal(plain.status, 0, plain.stderr);
+  const out = join(dir, 'trace.json');
+  const instrumented = runNode([join('out', 'store.js')], { cwd: dir, env: { ...cleanEnv(), PANOPTICON_OUTPUT: out } });
+  assert.equal(instrumented.status, 0, instrumented.stderr);
+  assert.equal(instrumented.stdout, plain.stdout);
+  const names = checkedSlices(out).map((s) => s.name);
+  for (const name of ['Store.add', 'get Store.size', 'Inject', 'logged']) assert.ok(names.includes(name), `${name} in ${names}`);
 });

@@ -6,6 +6,7 @@
 // plugin to their config instead.
 import type * as BabelCore from '@babel/core';
 import type { CompileSettings } from './plan-types';
+import { decoratorPlugins } from '../ts-decorators';
 
 export interface PluginOptions {
   cwd: string;
@@ -57,6 +58,8 @@ export function compile(source: string, filename: string, sourceFileName: string
     const { runtime, development, importSource, pragma, pragmaFrag } = settings.jsx;
     plugins.push([jsx, { runtime, development, ...(importSource ? { importSource } : {}), ...(pragma ? { pragma } : {}), ...(pragmaFrag ? { pragmaFrag } : {}) }]);
   }
+  // decorators compiled as tsc would (after the instrumenter, which sees the source as written)
+  if (settings.typescript && source.includes('@')) plugins.push(...decoratorPlugins(settings.decorators));
   if (settings.toCommonJS) plugins.push([commonjs, { importInterop: 'babel' }]);
   if (settings.alwaysStrict) plugins.push(useStrictPlugin);
   const result = babel.transformSync(source, {

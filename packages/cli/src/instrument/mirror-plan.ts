@@ -2,6 +2,7 @@
 // contents go under OUTDIR with their relative paths (as `babel src -d lib` does). TypeScript
 // loses its types and keeps its module syntax; nothing is converted between ES modules and
 // CommonJS, so each output runs the way its source would under node's own rules.
+import { decoratorOptions } from '../ts-decorators';
 import { statSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { walkFiles } from './walk';
@@ -48,6 +49,8 @@ export function mirrorSettings(source: string): CompileSettings {
     jsx: ext === '.tsx' || ext === '.jsx' ? { runtime: 'automatic' } : undefined,
     onlyRemoveTypeImports: false,
     rewriteImportExtensions: false,
+    // no tsconfig in mirror mode: the one governing the file, as the run-time loader reads it
+    decorators: isTypeScriptSource(source) ? decoratorOptions(source) : { legacy: false, metadata: false },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { DecoratorOptions } from '../ts-decorators';
 // What a build does with each file, decided before anything is written: the plan is what the
 // manifest compares against and what the progress bar counts.
 
@@ -14,6 +15,8 @@ export interface CompileSettings {
   /** tsc's verbatimModuleSyntax: keep imports that are only unused values. */
   onlyRemoveTypeImports: boolean;
   rewriteImportExtensions: boolean;
+  /** tsc's experimentalDecorators / emitDecoratorMetadata (TC39 decorators otherwise). */
+  decorators: DecoratorOptions;
 }
 
 export interface CompileEntry {

@@ -82,6 +82,7 @@ function settingsFor(file: ts.SourceFile, options: ts.CompilerOptions, tsconfig:
     jsx: /\.[jt]sx$/.test(file.fileName) ? jsxSettings(options) : undefined,
     onlyRemoveTypeImports: options.verbatimModuleSyntax ?? false,
     rewriteImportExtensions: options.rewriteRelativeImportExtensions ?? false,
+    decorators: { legacy: options.experimentalDecorators ?? false, metadata: (options.experimentalDecorators ?? false) && (options.emitDecoratorMetadata ?? false) },
   };
 }
 
