@@ -66,3 +66,25 @@ for (const [dir, ext] of [['importing', 'js'], ['importing-ts', 'ts']]) {
     assert.ok(greet.ts > greeting.ts + greeting.dur, 'greet runs after the import finished');
   });
 }
+
+test('api.ts: @traced methods, custom events and --args values (api.mjs, without decorators, prints the same)', () => {
+  const out = join(tempDir(), 'trace.json');
+  const plain = runNode([join('examples', 'api.mjs')], { cwd: ROOT });
+  const traced = runPanopticon(['--args', '-o', out, join('examples', 'api.ts')], { cwd: ROOT });
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.equal(traced.status, 0, traced.stderr);
+  assert.equal(traced.stdout, 'total 7\n');
+  assert.equal(traced.stdout, plain.stdout);
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  const [thread] = trace.model.threads;
+  assert.equal(thread.name, 'shop');
+  const adds = byName(slicesOf(trace.model), 'Cart.add').map((s) => [s.args['args.sku'], s.args['args.price'], s.args.return]);
+  assert.deepEqual(adds, [['"apple"', '3', '1'], ['"pear"', '4', '2']]);
+  const checkout = byName(slicesOf(trace.model), 'Cart.checkout');
+  assert.deepEqual(checkout.map((s) => [s.args.resumed, s.args.ended]), [['first run', 'await'], ['await fulfilled', 'return']]);
+  assert.equal(checkout[0].args['args.card'], '{ number: "4111111111111111", password: [redacted] }');
+  assert.equal(checkout[1].args.return, '7');
+  assert.deepEqual(trace.model.instants.map((i) => [i.name, i.args]), [['checkout started', { items: 2 }], ['paid', { total: 7, last4: '1111' }]]);
+  assert.deepEqual(trace.model.counters.map((c) => [c.name, c.value]), [['cart.items', 1], ['cart.items', 2]]);
+});
