@@ -4,7 +4,7 @@
 import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
 import { message, type ByteWriter } from './bytes';
 import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
-import { copy, uintAnnotation, varint, varintLength } from './in-place';
+import { close, copy, uintAnnotation, varint, varintLength } from './in-place';
 
 const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
   message((w) => {
@@ -46,6 +46,19 @@ export function plainBeginPacket(buf: Uint8Array, pos: number, body: Uint8Array,
   at = copy(buf, at, body);
   buf[at] = 0x40;
   return varint(buf, at + 1, delta);
+}
+
+/**
+ * Opens a packet holding a track event of `type`: 0a _ 5a _ 48 TYPE. The packet's and the event's
+ * one-byte length slots are at pos + 1 and pos + 3 (closed with close()); returns where the
+ * event's fields go.
+ */
+export function openTrackEvent(buf: Uint8Array, pos: number, type: EventType): number {
+  buf[pos] = 0x0a;
+  buf[pos + 2] = 0x5a;
+  buf[pos + 4] = 0x48;
+  buf[pos + 5] = type;
+  return pos + 6;
 }
 
 /** A coroutine slice's args (instance != 0) and the unfinished mark, inside its track event. */
@@ -103,6 +116,19 @@ export abstract class PacketEncoder {
     if (this.pos >= FLUSH_AT) this.file.flush();
     this.w.ensure(need);
     this.takeBack();
+  }
+
+  /**
+   * Ends the packet opened at `packet - 1` whose track event is closed at `at`: the sequence id,
+   * the timestamp delta, the packet's length.
+   */
+  protected finishPacket(at: number, packet: number, delta: number): void {
+    const buf = this.buf;
+    at = copy(buf, at, this.seqTail);
+    buf[at] = 0x40;
+    at = varint(buf, at + 1, delta);
+    this.pos = close(buf, packet, at);
+    this.events++;
   }
 
   /** The delta to `ns` from the last packet's time (never back in time), moving the clock on. */

@@ -10,11 +10,11 @@
 // 50 SEQ | 40 Δts. The timestamp comes last (field order is free in protobuf). No sequence_flags:
 // only the sequence's first packet (which clears the state) needs them; Perfetto reads interned
 // names and defaults on a packet without them.
-import { ByteWriter, message } from './bytes';
+import { message } from './bytes';
 import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { FlowMode, type ThreadSlices } from './thread-slices';
-import { close, copy, flow, varint } from './in-place';
-import { PacketEncoder, PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
+import { close, copy, flow } from './in-place';
+import { PacketEncoder, PLAIN_BEGIN_ROOM, openTrackEvent, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
 import type { RuntimeFunctions } from './runtime-functions';
 import { annotateValues } from './value-annotations';
 
@@ -157,24 +157,16 @@ class SliceEncoder extends PacketEncoder {
     if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
     const buf = this.buf;
     const pos = this.pos;
-    buf[pos] = 0x0a;
     const packet = pos + 1;
-    buf[pos + 2] = 0x5a;
     const event = pos + 3;
-    buf[pos + 4] = 0x48;
-    buf[pos + 5] = EventType.End;
-    let at = pos + 6;
+    let at = openTrackEvent(buf, pos, EventType.End);
     if (mode !== FlowMode.None) at = flow(buf, at, this.store.flowId[j], mode === FlowMode.In);
     if (extra !== null) {
       for (let k = 0; k < extra.length; k += 2) at = flow(buf, at, extra[k] as number, extra[k + 1] as boolean);
       this.bound.delete(j);
     }
     at = close(buf, event, at);
-    at = copy(buf, at, this.seqTail);
-    buf[at] = 0x40;
-    at = varint(buf, at + 1, delta);
-    this.pos = close(buf, packet, at);
-    this.events++;
+    this.finishPacket(at, packet, delta);
   }
 
   private beginSlice(i: number): void {
@@ -199,13 +191,9 @@ class SliceEncoder extends PacketEncoder {
     if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
     let buf = this.buf;
     const pos = this.pos;
-    buf[pos] = 0x0a;
     const packet = pos + 1;
-    buf[pos + 2] = 0x5a;
     const event = pos + 3;
-    buf[pos + 4] = 0x48;
-    buf[pos + 5] = EventType.Begin;
-    let at = copy(buf, pos + 6, fields);
+    let at = copy(buf, openTrackEvent(buf, pos, EventType.Begin), fields);
     at = sliceArgs(buf, at, inst, store.b[i], bits & 15, (bits >> 4) & 15, (bits & (1 << 8)) !== 0);
     if (valueBytes !== null) at = copy(buf, at, valueBytes);
     at = close(buf, event, at);
@@ -216,11 +204,7 @@ class SliceEncoder extends PacketEncoder {
       buf = this.buf = this.w.buf;
       at = this.w.pos;
     }
-    at = copy(buf, at, this.seqTail);
-    buf[at] = 0x40;
-    at = varint(buf, at + 1, delta);
-    this.pos = close(buf, packet, at);
-    this.events++;
+    this.finishPacket(at, packet, delta);
   }
 }
 

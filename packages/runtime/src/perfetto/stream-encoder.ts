@@ -18,10 +18,9 @@ import { Ended, INSTANCE_SHIFT, KIND_MASK } from '../coroutine-kinds';
 import { SIDE_SHIFT, SideKind } from '../side-events';
 import { MAX_DEPTH, type WriteFilters } from '../slices';
 import type { ThreadSource } from '../chrome-json';
-import { ByteWriter, message } from './bytes';
 import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
-import { close, copy, flow, varint } from './in-place';
-import { PacketEncoder, PLAIN_BEGIN_ROOM, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
+import { close, copy, flow } from './in-place';
+import { PacketEncoder, PLAIN_BEGIN_ROOM, openTrackEvent, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
 import { scanThread, type Scan } from './stream-scan';
 import { RuntimeFunctions } from './runtime-functions';
 import type { ThreadCustomEvents } from './custom-events';
@@ -189,17 +188,8 @@ class StreamEncoder extends PacketEncoder {
     if (this.pos >= FLUSH_AT || this.pos + SLACK > this.buf.length) this.room(SLACK);
     const buf = this.buf;
     const pos = this.pos;
-    buf[pos] = 0x0a;
-    buf[pos + 2] = 0x5a;
-    buf[pos + 4] = 0x48;
-    buf[pos + 5] = EventType.End;
-    let p = flow(buf, pos + 6, this.flowBase + co, !flowOut);
-    p = close(buf, pos + 3, p);
-    p = copy(buf, p, this.seqTail);
-    buf[p] = 0x40;
-    p = varint(buf, p + 1, delta);
-    this.pos = close(buf, pos + 1, p);
-    this.events++;
+    const flows = flow(buf, openTrackEvent(buf, pos, EventType.End), this.flowBase + co, !flowOut);
+    this.finishPacket(close(buf, pos + 3, flows), pos + 1, delta);
   }
 
   private growCounts(co: number): void {
@@ -238,18 +228,8 @@ class StreamEncoder extends PacketEncoder {
       return;
     }
     if (this.pos >= FLUSH_AT || this.pos + SLACK > this.buf.length) this.room(SLACK);
-    const buf = this.buf;
     const pos = this.pos;
-    buf[pos] = 0x0a;
-    buf[pos + 2] = 0x5a;
-    buf[pos + 3] = 2;
-    buf[pos + 4] = 0x48;
-    buf[pos + 5] = EventType.End;
-    let at = copy(buf, pos + 6, this.seqTail);
-    buf[at] = 0x40;
-    at = varint(buf, at + 1, delta);
-    this.pos = close(buf, pos + 1, at);
-    this.events++;
+    this.finishPacket(close(this.buf, pos + 3, openTrackEvent(this.buf, pos, EventType.End)), pos + 1, delta);
   }
 
   /** A plain call's begin packet. */
@@ -273,13 +253,9 @@ class StreamEncoder extends PacketEncoder {
     if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
     let buf = this.buf;
     const pos = this.pos;
-    buf[pos] = 0x0a;
     const packet = pos + 1;
-    buf[pos + 2] = 0x5a;
     const event = pos + 3;
-    buf[pos + 4] = 0x48;
-    buf[pos + 5] = EventType.Begin;
-    let at = copy(buf, pos + 6, fields);
+    let at = copy(buf, openTrackEvent(buf, pos, EventType.Begin), fields);
     at = sliceArgs(buf, at, instance, index, resumed, ended, unfinished);
     at = close(buf, event, at);
     if (first) {
@@ -289,10 +265,6 @@ class StreamEncoder extends PacketEncoder {
       buf = this.buf = this.w.buf;
       at = this.w.pos;
     }
-    at = copy(buf, at, this.seqTail);
-    buf[at] = 0x40;
-    at = varint(buf, at + 1, delta);
-    this.pos = close(buf, packet, at);
-    this.events++;
+    this.finishPacket(at, packet, delta);
   }
 }
