@@ -1,6 +1,7 @@
 // `panopticon -- jest`: the whole Jest run traced by the command, Jest's workers included, in one
 // trace. The environments then record into each worker's own recorder (no file per test file),
-// so every test still is one slice, named by its full name, in the worker that ran it.
+// so every test still is one slice, named by its full name, in the worker that ran it, with its
+// outcome in its args.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -37,6 +38,14 @@ test('panopticon -- jest: one trace across the workers, each test once', () => {
     const sums = threads.flatMap((t) => t.slices.filter((s) => s.name === 'sumOfSquares').map((s) => t.slices[s.parent].name));
     assert.deepEqual(sums, ['(anonymous 19:24)'], 'the code a test runs nests in it');
     assert.ok(Object.keys(trace.model.processes).length >= 2, 'the workers are processes of the trace');
+    // each test's outcome is in its slice's args, as in the per-file traces (values as strings)
+    const test = (name) => threads.flatMap((t) => t.slices).find((s) => s.depth === 0 && s.name === name);
+    assert.equal(test('top-level test').args.status, 'passed');
+    const failure = test('fails on purpose').args;
+    assert.equal(failure.status, 'failed');
+    assert.equal(failure.failed, 'true');
+    assert.match(failure.error, /./);
+    assert.equal(test('passes after the failure').args.status, 'passed');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

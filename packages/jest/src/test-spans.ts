@@ -7,7 +7,7 @@
 // get none) and closes at `test_done`. Concurrent tests (`test.concurrent`) run interleaved, and
 // slices must nest, so a batch of them is one slice whose args list the tests.
 import type { Circus } from '@jest/types';
-import type { Recorder } from '@panopticon/runtime';
+import { SideKind, type Recorder } from '@panopticon/runtime';
 import { errorMessage } from './errors';
 import { declaredAt, UNKNOWN } from './location';
 import { SliceArgsTable, type SliceArgs } from './slice-args';
@@ -43,6 +43,11 @@ export class TestSpans {
     private readonly recorder: Recorder,
     private readonly testFile: string,
     private readonly display: (absolutePath: string) => string,
+    /**
+     * The recorder is the process's (under `panopticon -- jest`): no file of this environment's to
+     * annotate, so each span's args go into the recording as side events, written with its slice.
+     */
+    private readonly argsAsSideEvents = false,
   ) {}
 
   handle(event: Circus.Event): void {
@@ -129,10 +134,20 @@ export class TestSpans {
     let at = this.open.length - 1;
     while (at >= 0 && this.open[at].kind !== kind) at--;
     if (at < 0) return;
-    this.recorder.closeSpan(this.open[at].frame);
+    const frame = this.open[at].frame;
+    if (!this.argsAsSideEvents) this.args.add(entry.name, entry.file, entry.line, entry.col, args);
+    // at the span's own depth (a frame left open inside it would take them instead)
+    else if (this.recorder.depth === frame) this.recorder.addSide?.(SideKind.Return, sidePairs(args));
+    this.recorder.closeSpan(frame);
     this.open.length = at;
-    this.args.add(entry.name, entry.file, entry.line, entry.col, args);
   }
+}
+
+/** A span's args as the [key, value, ...] strings a side event's slice takes. */
+function sidePairs(args: SliceArgs): string[] {
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(args)) pairs.push(key, typeof value === 'string' ? value : JSON.stringify(value));
+  return pairs;
 }
 
 function failed(errors: ReadonlyArray<unknown>): SliceArgs {

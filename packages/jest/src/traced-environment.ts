@@ -47,7 +47,7 @@ export function traced<T extends EnvironmentClass>(Base: T): T {
       const recorder = this.ownRecorder ? new Recorder(VERSION) : shared!;
       Object.defineProperty(this.global, REGISTRY_KEY, { value: recorder, enumerable: false, configurable: true, writable: false });
       this.recorder = recorder;
-      this.spans = new TestSpans(recorder, displayPath(this.rootDir, this.testPath), (path) => displayPath(this.rootDir, path));
+      this.spans = new TestSpans(recorder, displayPath(this.rootDir, this.testPath), (path) => displayPath(this.rootDir, path), !this.ownRecorder);
       recorder.start();
     }
 

@@ -34,8 +34,9 @@ export class SliceValues {
     }
     this.args[depth] = undefined;
     const result = this.result[depth];
-    if (result !== undefined && this.resultAt[depth] >= startNs && Array.isArray(result) && result.length === 2) {
-      (pairs ??= []).push(String(result[0]), String(result[1]));
+    // [key, value, ...]: `return`/`throw` and its value, or a span's own args (a Jest test's status)
+    if (result !== undefined && this.resultAt[depth] >= startNs && Array.isArray(result)) {
+      for (let i = 0; i + 1 < result.length; i += 2) (pairs ??= []).push(String(result[i]), String(result[i + 1]));
     }
     this.result[depth] = undefined;
     return pairs;
