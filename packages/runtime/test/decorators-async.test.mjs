@@ -3,18 +3,7 @@
 // nothing that ran elsewhere (an undecorated function's continuation, a `.then` callback) as one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runDecorated } from './support/decorated.mjs';
-
-const chainOf = (list) => list.map((s) => `${s.args.resumed}->${s.args.ended}`);
-
-function instances(slices, name) {
-  const byInstance = new Map();
-  for (const s of slices.filter((x) => x.name === name)) {
-    if (!byInstance.has(s.args.instance)) byInstance.set(s.args.instance, []);
-    byInstance.get(s.args.instance).push(s);
-  }
-  return [...byInstance.values()].map((chain) => chain.sort((a, b) => a.args.slice - b.args.slice));
-}
+import { runDecorated, chainOf, instances } from './support/decorated.mjs';
 
 for (const build of ['tsc', 'babel-2023-11']) {
   test(`${build}: returned promises, recursion, thenables and rejected awaits: each run once, nothing else`, () => {

@@ -5,20 +5,7 @@
 // run nothing and show nothing. The program sees exactly what it sees undecorated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runDecorated } from './support/decorated.mjs';
-
-const chainOf = (list) => list.map((s) => `${s.args.resumed}->${s.args.ended}`);
-
-/** Chains of `name`'s instances, in the order the instances began. */
-function instances(slices, name) {
-  const byInstance = new Map();
-  for (const s of slices.filter((x) => x.name === name)) {
-    if (!byInstance.has(s.args.instance)) byInstance.set(s.args.instance, []);
-    byInstance.get(s.args.instance).push(s);
-  }
-  for (const chain of byInstance.values()) chain.sort((a, b) => a.args.slice - b.args.slice);
-  return [...byInstance.values()].sort((a, b) => a[0].ts - b[0].ts);
-}
+import { runDecorated, chainOf, instances } from './support/decorated.mjs';
 
 // await null; yield i: the await, then the yield's own await of i, then the yield.
 const TICK = ['await->await', 'await->yield'];

@@ -4,7 +4,7 @@
 // accessors and constructions by the plugin's names, generator and async instances as chains.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUILDS, runDecorated } from './support/decorated.mjs';
+import { BUILDS, runDecorated, chainOf, instances } from './support/decorated.mjs';
 
 const runs = Object.fromEntries(BUILDS.map((build) => [build, { traced: runDecorated('shapes', build), plain: runDecorated('shapes', build, { plain: true }) }]));
 
@@ -17,20 +17,6 @@ function slices(build) {
 }
 
 const named = (list, name) => list.filter((s) => s.name === name);
-const chainOf = (list) => list.map((s) => `${s.args.resumed}->${s.args.ended}`);
-
-/** Slices of each instance of `name`, in order, by instance number. */
-function instances(list, name) {
-  const byInstance = new Map();
-  for (const s of named(list, name)) {
-    assert.ok(s.args.instance > 0, `${name} has an instance`);
-    if (!byInstance.has(s.args.instance)) byInstance.set(s.args.instance, []);
-    byInstance.get(s.args.instance).push(s);
-  }
-  for (const chain of byInstance.values()) chain.sort((a, b) => a.args.slice - b.args.slice);
-  return [...byInstance.values()];
-}
-
 for (const build of BUILDS) {
   test(`${build}: the program sees what it sees undecorated (this, arguments, results, exceptions, name, length, iterators)`, () => {
     const { traced, plain } = runs[build];

@@ -88,3 +88,18 @@ export function runDecorated(name, build, { plain = false, idle = false } = {}) 
   assert.ok(trace.ok, `${build}: ${trace.report}`);
   return { seen, dir, trace, slices: slicesOf(trace.model) };
 }
+
+/** A coroutine slice as `resumed->ended`. */
+export const chainOf = (list) => list.map((s) => `${s.args.resumed}->${s.args.ended}`);
+
+/** The slices of each instance of `name`, each in slice order; instances in the order they began. */
+export function instances(slices, name) {
+  const byInstance = new Map();
+  for (const s of slices.filter((x) => x.name === name)) {
+    assert.ok(s.args.instance > 0, `${name} has an instance`);
+    if (!byInstance.has(s.args.instance)) byInstance.set(s.args.instance, []);
+    byInstance.get(s.args.instance).push(s);
+  }
+  for (const chain of byInstance.values()) chain.sort((a, b) => a.args.slice - b.args.slice);
+  return [...byInstance.values()].sort((a, b) => a[0].ts - b[0].ts);
+}
