@@ -5,6 +5,7 @@ import { ENDED_NAMES, RESUMED_NAMES } from '../coroutine-kinds';
 import { message, type ByteWriter } from './bytes';
 import { Ann, EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { close, copy, uintAnnotation, varint, varintLength } from './in-place';
+import type { RuntimeFunctions } from './runtime-functions';
 
 const annotationBytes = (iid: number, value: string | boolean): Uint8Array =>
   message((w) => {
@@ -35,6 +36,9 @@ export function shortEndPacket(buf: Uint8Array, pos: number, seqId: number, delt
   buf[pos + 8] = 0x40;
   return varint(buf, pos + 9, delta);
 }
+
+/** Room asked for a begin packet beyond its function's bytes and values. */
+const BEGIN_SLACK = 128;
 
 /** Room a plain call's begin packet needs at most, besides its function's bytes. */
 export const PLAIN_BEGIN_ROOM = 24;
@@ -116,6 +120,33 @@ export abstract class PacketEncoder {
     if (this.pos >= FLUSH_AT) this.file.flush();
     this.w.ensure(need);
     this.takeBack();
+  }
+
+  /**
+   * A begin packet other than a plain call's short one: a coroutine slice's args, an unfinished
+   * mark, argument values (`extra`, encoded annotations), or a function's first use, whose name
+   * is interned in this packet.
+   */
+  protected writeBegin(functions: RuntimeFunctions, id: number, delta: number, instance: number, index: number, resumed: number, ended: number, unfinished: boolean, extra: Uint8Array | null): void {
+    let fields = functions.eventFields(id);
+    const first = fields === undefined;
+    if (fields === undefined) fields = functions.first(id);
+    const need = BEGIN_SLACK + fields.length + (extra === null ? 0 : extra.length);
+    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
+    const buf = this.buf;
+    const pos = this.pos;
+    let at = copy(buf, openTrackEvent(buf, pos, EventType.Begin), fields);
+    at = sliceArgs(buf, at, instance, index, resumed, ended, unfinished);
+    if (extra !== null) at = copy(buf, at, extra);
+    at = close(buf, pos + 3, at);
+    if (first) {
+      this.w.pos = at;
+      functions.interned(this.w, id);
+      this.w.ensure(BEGIN_SLACK); // room for the rest, however long the name was
+      this.buf = this.w.buf;
+      at = this.w.pos;
+    }
+    this.finishPacket(at, pos + 1, delta);
   }
 
   /**

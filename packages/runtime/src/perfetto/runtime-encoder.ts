@@ -13,8 +13,8 @@
 import { message } from './bytes';
 import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
 import { FlowMode, type ThreadSlices } from './thread-slices';
-import { close, copy, flow } from './in-place';
-import { PacketEncoder, PLAIN_BEGIN_ROOM, openTrackEvent, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
+import { close, flow } from './in-place';
+import { PacketEncoder, PLAIN_BEGIN_ROOM, openTrackEvent, SHORT_END_ROOM, plainBeginPacket, shortEndPacket } from './packets';
 import type { RuntimeFunctions } from './runtime-functions';
 import { annotateValues } from './value-annotations';
 
@@ -175,7 +175,7 @@ class SliceEncoder extends PacketEncoder {
     const bits = store.c[i];
     const inst = store.d[i];
     const delta = this.tick(this.start[i]);
-    let fields = this.functions.eventFields(id);
+    const fields = this.functions.eventFields(id);
     const values = this.values.size === 0 ? undefined : this.values.get(i);
     const valueBytes = values === undefined ? null : message((w) => annotateValues(w, values));
     if (inst === 0 && bits === 0 && fields !== undefined && valueBytes === null) {
@@ -185,26 +185,7 @@ class SliceEncoder extends PacketEncoder {
       this.events++;
       return;
     }
-    const first = fields === undefined;
-    if (fields === undefined) fields = this.functions.first(id);
-    const need = SLACK + fields.length + (valueBytes === null ? 0 : valueBytes.length);
-    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
-    let buf = this.buf;
-    const pos = this.pos;
-    const packet = pos + 1;
-    const event = pos + 3;
-    let at = copy(buf, openTrackEvent(buf, pos, EventType.Begin), fields);
-    at = sliceArgs(buf, at, inst, store.b[i], bits & 15, (bits >> 4) & 15, (bits & (1 << 8)) !== 0);
-    if (valueBytes !== null) at = copy(buf, at, valueBytes);
-    at = close(buf, event, at);
-    if (first) {
-      this.w.pos = at;
-      this.functions.interned(this.w, id);
-      this.w.ensure(SLACK); // room for the rest, however long the name was
-      buf = this.buf = this.w.buf;
-      at = this.w.pos;
-    }
-    this.finishPacket(at, packet, delta);
+    this.writeBegin(this.functions, id, delta, inst, store.b[i], bits & 15, (bits >> 4) & 15, (bits & (1 << 8)) !== 0, valueBytes);
   }
 }
 

@@ -19,8 +19,8 @@ import { SIDE_SHIFT, SideKind } from '../side-events';
 import { MAX_DEPTH, type WriteFilters } from '../slices';
 import type { ThreadSource } from '../chrome-json';
 import { EventType, FLUSH_AT, type PerfettoWriter, type Sequence } from './writer';
-import { close, copy, flow } from './in-place';
-import { PacketEncoder, PLAIN_BEGIN_ROOM, openTrackEvent, SHORT_END_ROOM, plainBeginPacket, shortEndPacket, sliceArgs } from './packets';
+import { close, flow } from './in-place';
+import { PacketEncoder, PLAIN_BEGIN_ROOM, openTrackEvent, SHORT_END_ROOM, plainBeginPacket, shortEndPacket } from './packets';
 import { scanThread, type Scan } from './stream-scan';
 import { RuntimeFunctions } from './runtime-functions';
 import type { ThreadCustomEvents } from './custom-events';
@@ -245,26 +245,6 @@ class StreamEncoder extends PacketEncoder {
 
   /** Any other begin packet: a coroutine slice (instance != 0), an unfinished one, a function's first. */
   private beginCoroutine(id: number, ns: number, unfinished: boolean, instance: number, index: number, resumed: number, ended: number): void {
-    const delta = this.tick(ns);
-    let fields = this.functions.eventFields(id);
-    const first = fields === undefined;
-    if (fields === undefined) fields = this.functions.first(id);
-    const need = SLACK + fields.length;
-    if (this.pos >= FLUSH_AT || this.pos + need > this.buf.length) this.room(need);
-    let buf = this.buf;
-    const pos = this.pos;
-    const packet = pos + 1;
-    const event = pos + 3;
-    let at = copy(buf, openTrackEvent(buf, pos, EventType.Begin), fields);
-    at = sliceArgs(buf, at, instance, index, resumed, ended, unfinished);
-    at = close(buf, event, at);
-    if (first) {
-      this.w.pos = at;
-      this.functions.interned(this.w, id);
-      this.w.ensure(SLACK);
-      buf = this.buf = this.w.buf;
-      at = this.w.pos;
-    }
-    this.finishPacket(at, packet, delta);
+    this.writeBegin(this.functions, id, this.tick(ns), instance, index, resumed, ended, unfinished, null);
   }
 }
