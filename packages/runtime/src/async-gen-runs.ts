@@ -93,31 +93,29 @@ export function asyncGeneratorStep(it: TracedIterator, key: symbol, site: Site, 
   if (runs === null) return withoutHooks(rec, it, key, site, how, original, value);
   const call = () => original.call(it, value);
   if (co === 0) {
-    // return()/throw() before the first next() run no code and finish it.
-    if (how !== 0) {
-      it[key] = -1;
-      return original.call(it, value);
-    }
-    co = rec.begin(site.id);
-    if (co === 0) {
-      it[key] = -1;
-      return original.call(it, value);
-    }
-    it[key] = co;
-    return runs.genFirst(co, site, call);
+    co = firstRun(it, key, rec, site.id, how);
+    return co === 0 ? call() : runs.genFirst(co, site, call);
   }
   return runs.genStep(co, how, call);
+}
+
+/**
+ * A generator instance's first call, with `it[key]` still 0: a next() begins the instance (its
+ * number is returned and kept); a return()/throw() runs no code and finishes it, and a recorder
+ * that takes no more instances begins none: 0, and `it[key]` -1 (never recorded).
+ */
+export function firstRun(it: TracedIterator, key: symbol, rec: Recorder, id: number, how: number): number {
+  const co = how === 0 ? rec.begin(id) : 0;
+  it[key] = co === 0 ? -1 : co;
+  return co;
 }
 
 /** Not Node: each call that runs the body is a slice, up to its first await. */
 function withoutHooks(rec: Recorder, it: TracedIterator, key: symbol, site: Site, how: number, original: Method, value: unknown): unknown {
   let co = it[key];
   if (co === 0) {
-    if (how !== 0 || (co = rec.begin(site.id)) === 0) {
-      it[key] = -1;
-      return original.call(it, value);
-    }
-    it[key] = co;
+    co = firstRun(it, key, rec, site.id, how);
+    if (co === 0) return original.call(it, value);
   } else rec.resumeAs(co, RESUMED_BY[how]);
   try {
     return original.call(it, value);

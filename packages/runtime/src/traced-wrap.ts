@@ -6,7 +6,7 @@
 import type { Site } from './traced-site';
 import { Ended, Resumed } from './coroutine-kinds';
 import { tracedAsyncCall } from './async-runs';
-import { asyncGeneratorStep, noteSource } from './async-gen-runs';
+import { asyncGeneratorStep, firstRun, noteSource } from './async-gen-runs';
 
 /** Every wrapper made here, so that a class decorator does not wrap a member twice. */
 export const wrappers = new WeakSet<object>();
@@ -125,16 +125,8 @@ function makeMethods(proto: Record<'next' | 'throw' | 'return', Method>, isAsync
       return original.call(it, value);
     }
     if (co === 0) {
-      // return()/throw() before the first next() run no code and finish it: nothing to record.
-      if (how !== How.Next) {
-        it[INSTANCE] = -1;
-        return original.call(it, value);
-      }
-      co = rec.begin(site.id);
-      if (co === 0) {
-        it[INSTANCE] = -1;
-        return original.call(it, value);
-      }
+      co = firstRun(it as unknown as Record<symbol, number>, INSTANCE, rec, site.id, how);
+      if (co === 0) return original.call(it, value);
     } else rec.resumeAs(co, RESUMED_BY[how]);
     it[INSTANCE] = -co - 1;
     let result: unknown;
