@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { assertWritable } from '@panopticon/runtime';
+import { assertWritable, canStreamPerfetto } from '@panopticon/runtime';
 import { parseCliArgs, UsageError, USAGE, type CliArgs } from './args';
 import { type TraceOptions } from './options';
 import { fileFilter } from './filter';
@@ -76,6 +76,10 @@ export function main(argv: string[]): void {
     redact: args.redact,
     counters: args.counters,
   };
+  const format = outputFormat(output, args.format);
+  // A .pftrace is written by each process as it runs and the parts joined as they are, unless
+  // values or filters need the JSON path (live-stream.ts; args: values are not streamed).
+  if (format === 'pftrace' && canStreamPerfetto({ wakeups: args.wakeups, minDurationUs: args.minDurationUs }) && !args.args) options.partFormat = 'pftrace';
   setPluginOptions(options);
   let file: string;
   let fileArgs: string[];
@@ -91,7 +95,8 @@ export function main(argv: string[]): void {
   options.sessionDir = createSessionDir();
   run(file, fileArgs, tracedEnv(process.env, options), options.sessionDir, (forced) => {
     if (forced) removeSessionDir(options.sessionDir);
-    else report(options.sessionDir, output, cwd, outputFormat(output, args.format));
+    // Parts already in the output's format are joined straight into it: nothing to convert.
+    else report(options.sessionDir, output, cwd, options.partFormat === 'pftrace' ? 'json' : format);
   });
 }
 

@@ -7,7 +7,13 @@
 //   its threads, one event per line, timestamps in microseconds since `epochMs`; flow ids
 //   (`bind_id` of X events, `id` of s/f events) are unique within the file only;
 //   then it removes its `.started` marker. A marker without a trace names a process that was
-//   killed before it could write (SIGKILL, out of memory).
+//   killed before it could write (SIGKILL, out of memory);
+// - when the run's output is a .pftrace that can be streamed (`partFormat`), the part is
+//   `<pid>.trace.pftrace` instead, written while the process runs, in an id block of its own
+//   (`<sessionDir>/<block>.block`, claimed at start) so that the parts are concatenated as they are.
+import { closeSync, openSync } from 'node:fs';
+import { MAX_ID_BLOCKS } from '@panopticon/runtime';
+
 export interface TraceOptions {
   /** Directory where every traced process of this run leaves its part. */
   sessionDir: string;
@@ -33,6 +39,8 @@ export interface TraceOptions {
   redact?: string[];
   /** Sample counters (CPU, heap, event loop) every this many ms in every thread. */
   counters?: number;
+  /** The parts' format: Chrome JSON (merged, then converted) unless 'pftrace' (concatenated). */
+  partFormat?: 'json' | 'pftrace';
 }
 
 export const OPTIONS_ENV = 'PANOPTICON_CLI_OPTIONS';
@@ -43,6 +51,23 @@ export function readOptions(env: NodeJS.ProcessEnv = process.env): TraceOptions 
 }
 
 /** The part a process writes, and its start marker (see the contract above). */
-export function partPaths(sessionDir: string, pid: number): { trace: string; started: string } {
-  return { trace: `${sessionDir}/${pid}.trace.json`, started: `${sessionDir}/${pid}.started` };
+export function partPaths(sessionDir: string, pid: number, format: 'json' | 'pftrace' = 'json'): { trace: string; started: string } {
+  return { trace: `${sessionDir}/${pid}.trace.${format}`, started: `${sessionDir}/${pid}.started` };
+}
+
+/**
+ * Claims the lowest free id block of the session (see the contract above): the first processes
+ * get the blocks whose sequence ids are one byte. Past MAX_ID_BLOCKS, or when the session is gone,
+ * the pid decides (ids may then repeat: only with thousands of processes in one run).
+ */
+export function claimIdBlock(sessionDir: string, pid: number): number {
+  for (let block = 0; block < MAX_ID_BLOCKS; block++) {
+    try {
+      closeSync(openSync(`${sessionDir}/${block}.block`, 'wx'));
+      return block;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') break;
+    }
+  }
+  return pid % MAX_ID_BLOCKS;
 }

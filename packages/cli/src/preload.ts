@@ -11,15 +11,19 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { configureValues, traceProcessThread } from '@panopticon/runtime';
 import { setPluginOptions } from './transform';
-import { partPaths, readOptions, type TraceOptions } from './options';
+import { isMainThread } from 'node:worker_threads';
+import { claimIdBlock, partPaths, readOptions, type TraceOptions } from './options';
 import { fileFilter } from './filter';
 import { installCommonJsHooks } from './cjs-hooks';
 import { keepTracingChildren } from './child-env';
 
 const options = readOptions();
 if (options) {
-  const part = partPaths(options.sessionDir, process.pid);
-  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest, counters: options.counters });
+  const format = options.partFormat ?? 'json';
+  const part = partPaths(options.sessionDir, process.pid, format);
+  // Only the main thread writes the part (workers record into its arena): only it claims a block.
+  const idBlock = format === 'pftrace' && isMainThread ? claimIdBlock(options.sessionDir, process.pid) : 0;
+  const traced = traceProcessThread({ partPath: part.trace, startedPath: part.started, epochMs: options.epochMs, cwd: options.cwd, wakeups: options.wakeups, filters: options.filters, keepNewest: options.keepNewest, counters: options.counters, format, idBlock });
   if (traced) {
     if (options.redact) configureValues({ redact: options.redact });
     setPluginOptions(options);

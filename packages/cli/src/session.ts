@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { OPTIONS_ENV, type TraceOptions } from './options';
 import { mergeTraceFiles, type MergeResult } from './merge';
+import { concatPerfettoParts } from './concat-parts';
 
 /** The preload every traced process loads, next to this file in dist/. */
 export const PRELOAD = join(__dirname, 'preload.js');
@@ -54,10 +55,17 @@ export interface SessionFiles {
   started: StartedMarker[];
 }
 
+/** A part's file name: `<pid>.trace.json`, or `.trace.pftrace` (options.ts). */
+const PART = /\.trace\.(json|pftrace)$/;
+
+function pidOfPart(path: string): string {
+  return basename(path).split('.')[0];
+}
+
 export function listSession(dir: string): SessionFiles {
   const names = readdirSync(dir);
   const parts = names
-    .filter((n) => n.endsWith('.trace.json'))
+    .filter((n) => PART.test(n))
     .map((n) => ({ path: join(dir, n), at: mtimeOf(join(dir, n)) }))
     .sort((a, b) => a.at - b.at)
     .map((p) => p.path);
@@ -150,28 +158,35 @@ export function finishSession(dir: string, output: string, cwd: string): Session
       sleep(50);
       files = listSession(dir);
     }
-    const partOf = new Map(files.parts.map((p) => [basename(p), p]));
+    // Keyed by pid: a process leaves one part, in the session's one format.
+    const partOf = new Map(files.parts.map((p) => [pidOfPart(p), p]));
     const markerOf = new Map<string, StartedMarker>();
+    const cutShort = new Set<string>();
     for (const marker of files.started) {
-      const name = `${marker.pid}.trace.json`;
-      markerOf.set(name, marker);
+      const pid = String(marker.pid);
+      markerOf.set(pid, marker);
       const who = describeProcess(marker, cwd);
       if (isAlive(marker.pid)) {
         warnings.push(`${who} was still running when the program ended: its events are not in the trace`);
-        partOf.delete(name); // it may be writing it right now
-      } else if (!partOf.has(name)) {
+        partOf.delete(pid); // it may be writing it right now
+      } else if (!partOf.has(pid)) {
         warnings.push(`${who} was killed before it wrote its events`);
+      } else {
+        cutShort.add(pid); // it never finished its part: what it wrote is there
       }
     }
-    const parts = files.parts.filter((p) => partOf.get(basename(p)) === p);
+    const parts = files.parts.filter((p) => partOf.get(pidOfPart(p)) === p);
     if (parts.length === 0) return { warnings };
-    const merged = mergeTraceFiles(parts.map((path) => ({ path })), output);
-    for (const { path } of merged.truncated) {
-      const marker = markerOf.get(basename(path));
-      const who = marker ? describeProcess(marker, cwd) : `process ${basename(path, '.trace.json')}`;
+    const inputs = parts.map((path) => ({ path }));
+    // .pftrace parts are streamed in id blocks of their own: joined as they are (concat-parts.ts).
+    const merged = parts.every((p) => p.endsWith('.pftrace')) ? concatPerfettoParts(inputs, output) : mergeTraceFiles(inputs, output);
+    for (const { path } of merged.truncated) cutShort.add(pidOfPart(path));
+    for (const pid of cutShort) {
+      const marker = markerOf.get(pid);
+      const who = marker ? describeProcess(marker, cwd) : `process ${pid}`;
       warnings.push(`${who} was killed while it wrote its events: the trace has those it wrote`);
     }
-    for (const { input, message } of merged.unreadable) warnings.push(`the events of process ${basename(input.path, '.trace.json')} could not be read: ${message}`);
+    for (const { input, message } of merged.unreadable) warnings.push(`the events of process ${pidOfPart(input.path)} could not be read: ${message}`);
     return { merged, warnings };
   } finally {
     removeSessionDir(dir);

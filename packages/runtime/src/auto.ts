@@ -21,6 +21,7 @@ import type { Recorder } from './recorder';
 import type { WriteFilters } from './chrome-json';
 import { streamRecorder, type RecorderStream } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
+import { canStreamPerfetto } from './perfetto/live-stream';
 import { clock } from './clock';
 import { configureValues } from './value-capture';
 import { startCounterSampler } from './counter-sampler';
@@ -66,8 +67,10 @@ function snapshotPath(): string {
 
 const output = env.PANOPTICON_OUTPUT;
 if (output) {
-  // Chrome JSON is written while the program runs (memory stays bounded); other formats at exit.
-  const stream = formatOfPath(output) === 'json' && buffer === 0 ? openStream(output) : null;
+  // Written while the program runs (memory stays bounded), but for a flight recorder, or a
+  // .pftrace that must know a slice's length before its begin (live-stream.ts): those at exit.
+  const streamable = buffer === 0 && (formatOfPath(output) !== 'pftrace' || canStreamPerfetto(filters));
+  const stream = streamable ? openStream(output) : null;
   recorder.start();
   onEveryExit(() => {
     if (!stream) return save(recorder, output);

@@ -118,6 +118,11 @@ export class ChromeJsonStream {
     this.push(`,\n{"ph":"M","name":"thread_name","pid":${this.proc.pid},"tid":${tid},"ts":0,"args":{"name":${JSON.stringify(name)}}}`);
   }
 
+  /** Says in the process's metadata how many older events a ring buffer let go. */
+  noteDropped(dropped: number, note: string): void {
+    this.push(`,\n{"ph":"M","name":"process_labels","pid":${this.proc.pid},"ts":0,"args":{"labels":${JSON.stringify(note)},"dropped_events":${dropped}}}`);
+  }
+
   push(text: string): void {
     this.out.text(text);
     this.events++;

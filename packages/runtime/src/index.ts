@@ -4,6 +4,7 @@ import { onEveryExit } from './exit-hooks';
 import { writeTraceFile, defaultMeta } from './trace-file';
 import { WakeTracker } from './wakeups';
 import { streamRecorder } from './trace-stream';
+import { canStreamPerfetto } from './perfetto/live-stream';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
 import { startCounterSampler } from './counter-sampler';
@@ -22,7 +23,8 @@ export { formatOfPath, parseFormat, FORMATS, type TraceFormat } from './perfetto
 export { writePerfettoProcess } from './perfetto/process-writer';
 export { writeProcessFile } from './perfetto/output';
 export { GzipMembers } from './perfetto/gzip';
-export { PerfettoWriter, Sequence, EventType, FIXED_ANNOTATIONS, annotateBool, annotateDouble, annotateInt, annotateString, annotateUint } from './perfetto/writer';
+export { canStreamPerfetto } from './perfetto/live-stream';
+export { PerfettoWriter, Sequence, EventType, FIXED_ANNOTATIONS, MAX_ID_BLOCKS, annotateBool, annotateDouble, annotateInt, annotateString, annotateUint } from './perfetto/writer';
 export { ByteWriter } from './perfetto/bytes';
 export { ThreadSlices, FlowMode } from './perfetto/thread-slices';
 
@@ -56,8 +58,9 @@ export function traceToFile(options: TraceToFileOptions): void {
   if (options.wakeups) recorder.enableWakeups(new WakeTracker());
   const meta = defaultMeta();
   if (options.processName) meta.processName = options.processName;
-  // Chrome JSON is written as the program runs; the other formats at the end.
-  const stream = formatOfPath(options.output) === 'json' ? streamRecorder(recorder, options.output, meta) : null;
+  // Written as the program runs, but a .pftrace with wake-up arrows (live-stream.ts): at the end.
+  const streamable = formatOfPath(options.output) !== 'pftrace' || canStreamPerfetto({ wakeups: options.wakeups });
+  const stream = streamable ? streamRecorder(recorder, options.output, meta) : null;
   recorder.start();
   if (options.counters) startCounterSampler(recorder, options.counters === true ? undefined : options.counters);
   onEveryExit(() => {

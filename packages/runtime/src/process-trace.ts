@@ -5,7 +5,7 @@
 // thread writes the part: all threads, times shifted onto the session's epoch. Workers write
 // nothing themselves, so a worker that is terminated, or still busy when the main thread calls
 // process.exit(), keeps what it recorded.
-import { writeFileSync, unlinkSync, openSync, writeSync, closeSync } from 'node:fs';
+import { writeFileSync, unlinkSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Module from 'node:module';
@@ -17,7 +17,9 @@ import { CHUNK_EVENTS } from './recorder';
 import { installRecorder } from './registry';
 import { clock } from './clock';
 import { onEveryExit } from './exit-hooks';
-import { ChromeJsonStream, type WriteFilters } from './chrome-json';
+import type { WriteFilters } from './chrome-json';
+import { openProcessStream, type ProcessStream } from './process-stream';
+import type { TraceFormat } from './perfetto/formats';
 import { ArenaStream } from './arena-stream';
 import { msToNs } from './format';
 
@@ -43,6 +45,9 @@ export interface ProcessTraceOptions {
   keepNewest?: number;
   /** Sample counters (CPU, heap, event loop; counter-sampler.ts) every this many ms in every thread. */
   counters?: number;
+  /** The part's format (default: Chrome JSON) and, for parts concatenated into one .pftrace, its id block. */
+  format?: TraceFormat;
+  idBlock?: number;
   /** Called once the part is written (or could not be). */
   onWritten?: (events: number) => void;
 }
@@ -80,17 +85,14 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
   } catch {
     // the session is gone (its command was killed): the program runs on regardless
   }
-  let fd: number;
+  const offsetMs = clock.timeOrigin - options.epochMs;
+  let stream: ProcessStream;
   try {
-    fd = openSync(options.partPath, 'w');
+    const proc = { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: offsetMs, filters: options.filters };
+    stream = openProcessStream(options.partPath, options.format ?? 'json', proc, options.idBlock ?? 0);
   } catch {
     return true; // no session to write into: the program runs on, untraced
   }
-  const offsetMs = clock.timeOrigin - options.epochMs;
-  const stream = new ChromeJsonStream(
-    { pid: process.pid, ppid: process.ppid, name: process.argv.join(' '), clockOffsetMs: offsetMs, filters: options.filters },
-    { bytes: (bytes) => writeSync(fd, bytes) },
-  );
   stream.flush(); // the process's name is on disk from the start: a killed process still shows
   const reader = new ArenaStream(
     arena,
@@ -117,11 +119,10 @@ export function traceProcessThread(options: ProcessTraceOptions): boolean {
     if (reader.dropped > 0) {
       // Nobody may be surprised by missing data: the trace and stderr both say what was let go.
       const note = `ring buffer: ${reader.dropped} older events dropped (each thread keeps its newest ${options.keepNewest})`;
-      stream.push(`,\n{"ph":"M","name":"process_labels","pid":${process.pid},"ts":0,"args":{"labels":${JSON.stringify(note)},"dropped_events":${reader.dropped}}}`);
+      stream.noteDropped(reader.dropped, note);
       process.stderr.write(`panopticon: process ${process.pid}: ${note}\n`);
     }
     const events = stream.close();
-    closeSync(fd);
     try {
       unlinkSync(options.startedPath);
     } catch {

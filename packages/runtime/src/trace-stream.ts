@@ -1,11 +1,12 @@
-// Writing one thread's recording to a Chrome JSON file while the program runs (traceToFile and
-// @panopticon/runtime/auto with a .json output): each chunk of events is written as it fills and
-// its memory reused, so a long run holds a chunk, not the whole recording. The file on disk is at
-// every moment an array-form trace, cut off between events, which the viewers open.
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { ChromeJsonStream, type ProcessMeta, type TraceMeta } from './chrome-json';
+// Writing one thread's recording to a file while the program runs (traceToFile and
+// @panopticon/runtime/auto): each chunk of events is written as it fills and its memory reused,
+// so a long run holds a chunk, not the whole recording. The file on disk is at every moment a
+// trace the viewers open (process-stream.ts says how, per format).
+import type { ProcessMeta, TraceMeta } from './chrome-json';
 import { msToNs } from './format';
 import type { Recorder } from './recorder';
+import { openProcessStream } from './process-stream';
+import { formatOfPath } from './perfetto/formats';
 
 export interface RecorderStream {
   /** Writes what is left and closes the file; returns the number of events written. */
@@ -13,8 +14,7 @@ export interface RecorderStream {
 }
 
 export function streamRecorder(recorder: Recorder, path: string, meta: TraceMeta, extra: Pick<ProcessMeta, 'filters'> = {}): RecorderStream {
-  const fd = openSync(path, 'w');
-  const stream = new ChromeJsonStream({ pid: meta.pid, name: meta.processName, ...extra }, { bytes: (bytes) => writeSync(fd, bytes) });
+  const stream = openProcessStream(path, formatOfPath(path), { pid: meta.pid, name: meta.processName, ...extra });
   const thread = stream.thread(meta.tid, meta.threadName, recorder.functions, 0);
   recorder.streamChunksTo((chunk) => {
     try {
@@ -33,7 +33,6 @@ export function streamRecorder(recorder: Recorder, path: string, meta: TraceMeta
       for (const chunk of recorder.chunks()) thread.feed(chunk.codes, chunk.times, chunk.marks, 0, chunk.length);
       thread.finish(msToNs(endMs));
       events = stream.close();
-      closeSync(fd);
       return events;
     },
   };

@@ -26,6 +26,32 @@ export class CounterSamples {
     }
   }
 
+  /** Samples written by writeNew, tracks made for series (by index), and their sequence. */
+  private written = 0;
+  private tracks: number[] = [];
+  private live: Sequence | null = null;
+
+  /**
+   * While the program runs: the samples added since the last call, each on the boot clock (threads
+   * drain out of time order; viewers sort), and tracks for series not seen before.
+   */
+  writeNew(file: PerfettoWriter, processTrack: number): void {
+    const s = this.samples;
+    if (this.written === s.length) return;
+    while (this.tracks.length < this.series.length) this.tracks.push(file.counterTrack(processTrack, this.series[this.tracks.length]));
+    const seq = (this.live ??= file.sequence(s[this.written + 1]));
+    for (let k = this.written; k < s.length; k += 3) {
+      const w = seq.beginAt(EventType.Counter, s[k + 1]);
+      w.varintField(11, this.tracks[s[k]]);
+      w.tag(44, 1);
+      w.bytes(new Uint8Array(new Float64Array([s[k + 2]]).buffer));
+      seq.end();
+    }
+    // What is written is let go: a long run keeps no samples.
+    s.length = 0;
+    this.written = 0;
+  }
+
   /** One counter track per series under `processTrack`, and every sample; returns the samples. */
   write(file: PerfettoWriter, processTrack: number): number {
     const n = this.samples.length / 3;

@@ -57,48 +57,56 @@ export function streamThread(
   if (scan === null) return false;
   const seq = file.thread(processTrack, pid, thread.tid, custom.name, scan.firstNs);
   const encoder = new StreamEncoder(file, seq, new RuntimeFunctions(thread.functions, seq.id), scan, flowBase, store, custom, sideValues);
-  for (const chunk of thread.chunks()) encoder.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, chunk.length, offsetMs);
+  for (const chunk of thread.chunks()) encoder.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, 0, chunk.length, offsetMs);
   encoder.finish(endNs);
   return true;
 }
 
-/** The loop's state in fields, as in runtime-encoder.ts's SliceEncoder. */
-class StreamEncoder extends PacketEncoder {
-  /** The open frames: function id, start, coroutine mark (0: a plain call) and how it ends. */
-  private ids = new Int32Array(1024);
-  private starts = new Float64Array(1024);
-  private marks = new Int32Array(1024);
-  private endings = new Uint8Array(1024);
-  private top = 0;
-  private readonly unfinished: Int32Array;
-  /** Index in `unfinished` of the next open-at-the-end enter. */
-  private nextOpen = 0;
+/**
+ * The loop's state in fields, as in runtime-encoder.ts's SliceEncoder. What a begin packet needs
+ * to know of the slice's end comes from a scan of the events fed (`open`: positions of the enters
+ * still open at the end of them; `endedOf`: how each coroutine slice begun in them ended).
+ */
+export class StreamEncoder extends PacketEncoder {
+  /** The open frames: function id, start, coroutine mark (0: a plain call). */
+  protected ids = new Int32Array(1024);
+  protected starts = new Float64Array(1024);
+  protected marks = new Int32Array(1024);
+  protected top = 0;
+  protected open: Int32Array;
+  /** Index in `open` of the next open-at-the-end enter. */
+  protected nextOpen = 0;
   /** Position in the stream of the current chunk's first event. */
-  private base = 0;
-  /** Coroutine slices begun; per instance, slices begun (a slice's index) and written. */
-  private coroutines = 0;
-  private seen = new Int32Array(0);
-  private written = new Int32Array(0);
+  protected base = 0;
+  /** Whether marks must be read (some slice is a coroutine's). */
+  protected coroutineMarks: boolean;
+  protected endedOf: Uint8Array;
+  /** Coroutine slices begun (an index into endedOf); per instance, slices begun (a slice's index) and written. */
+  protected coroutines = 0;
+  protected seen = new Int32Array(0);
+  protected written = new Int32Array(0);
 
   constructor(
     file: PerfettoWriter,
     seq: Sequence,
-    private readonly functions: RuntimeFunctions,
-    private readonly scan: Scan,
-    private readonly flowBase: number,
-    private readonly store: ThreadSlices,
-    private readonly custom: ThreadCustomEvents,
-    private readonly sideValues: ArrayLike<unknown>,
+    protected readonly functions: RuntimeFunctions,
+    scan: Scan,
+    protected readonly flowBase: number,
+    protected readonly store: ThreadSlices,
+    protected readonly custom: ThreadCustomEvents,
+    protected readonly sideValues: ArrayLike<unknown>,
   ) {
     super(file, seq);
-    this.unfinished = scan.unfinished;
+    this.open = scan.unfinished;
+    this.endedOf = scan.ended;
+    this.coroutineMarks = scan.coroutines;
   }
 
-  /** Events [0, length) of a chunk's arrays. */
-  feed(codes: Int32Array, times: Float64Array, marks: Int32Array, length: number, offsetMs: number): void {
-    if (!this.scan.coroutines) {
+  /** Events [from, to) of a chunk's arrays (positions count from `base` + from). */
+  feed(codes: Int32Array, times: Float64Array, marks: Int32Array, from: number, to: number, offsetMs: number): void {
+    if (!this.coroutineMarks) {
       // Plain calls only: marks matter to side events alone.
-      for (let i = 0; i < length; i++) {
+      for (let i = from; i < to; i++) {
         const code = codes[i];
         if (code > 0) this.enter(code, msToNs(times[i] + offsetMs), i);
         else if (code < 0) {
@@ -109,7 +117,7 @@ class StreamEncoder extends PacketEncoder {
         } else this.side(i < marks.length ? marks[i] : 0, msToNs(times[i] + offsetMs));
       }
     } else {
-      for (let i = 0; i < length; i++) {
+      for (let i = from; i < to; i++) {
         const code = codes[i];
         const mark = i < marks.length ? marks[i] : 0;
         if (code > 0) {
@@ -118,23 +126,25 @@ class StreamEncoder extends PacketEncoder {
         } else if (code < 0) {
           if (this.top >= -code) {
             const ns = msToNs(times[i] + offsetMs);
-            while (this.top >= -code) this.endFrame(ns, false);
+            // Frames above the one exiting were left by an exception that skipped their exit hook.
+            while (this.top > -code) this.endFrame(ns, false, Ended.Throw);
+            this.endFrame(ns, false, mark & KIND_MASK);
           }
         } else this.side(mark, msToNs(times[i] + offsetMs));
       }
     }
-    this.base += length;
+    this.base += to;
   }
 
   /** Ends what is still open at `endNs` (the scan marked those begins unfinished). */
   finish(endNs: number): void {
-    while (this.top > 0) this.endFrame(endNs, true);
+    while (this.top > 0) this.endFrame(endNs, true, 0);
     this.handOver();
     this.file.events += this.events;
   }
 
   /** Side events are rare: written where they come, through the general writers. */
-  private side(mark: number, ns: number): void {
+  protected side(mark: number, ns: number): void {
     const kind = mark & KIND_MASK;
     if (kind !== SideKind.Instant && kind !== SideKind.Counter) return; // names were taken by the scan
     const keys = this.store.instantKey;
@@ -148,40 +158,41 @@ class StreamEncoder extends PacketEncoder {
   }
 
   /** Pushes a frame; whether it is still open at the end. */
-  private push(id: number, ns: number, i: number, mark: number): boolean {
+  protected push(id: number, ns: number, i: number, mark: number): boolean {
     const top = this.top;
     if (top === this.ids.length) this.grow();
     this.ids[top] = id;
     this.starts[top] = ns;
     this.marks[top] = mark;
     this.top = top + 1;
-    const open = this.nextOpen < this.unfinished.length && this.unfinished[this.nextOpen] === this.base + i;
+    const open = this.nextOpen < this.open.length && this.open[this.nextOpen] === this.base + i;
     if (open) this.nextOpen++;
     return open;
   }
 
-  private enter(id: number, ns: number, i: number): void {
+  protected enter(id: number, ns: number, i: number): void {
     this.begin(id, ns, this.push(id, ns, i, 0));
   }
 
-  private enterCoroutine(id: number, ns: number, i: number, mark: number): void {
+  protected enterCoroutine(id: number, ns: number, i: number, mark: number): void {
     const open = this.push(id, ns, i, mark);
     const co = mark >>> INSTANCE_SHIFT;
     if (co >= this.seen.length) this.growCounts(co);
-    const ended = this.scan.ended[this.coroutines++];
-    this.endings[this.top - 1] = ended;
+    const ended = this.endedOf[this.coroutines++];
     this.beginCoroutine(id, ns, open, co, this.seen[co]++, mark & KIND_MASK, ended);
   }
 
-  /** Ends the top frame at `ns` (not before its start); its chain's flow goes on the end packet. */
-  private endFrame(ns: number, unfinished: boolean): void {
+  /**
+   * Ends the top frame at `ns` (not before its start), as `ended` says (Ended; 0: still open at
+   * the end); its chain's flow goes on the end packet.
+   */
+  protected endFrame(ns: number, unfinished: boolean, ended: number): void {
     const top = --this.top;
     const at = Math.max(ns, this.starts[top]);
     const co = this.marks[top] >>> INSTANCE_SHIFT;
     if (co === 0) return this.end(at);
     // As slices.ts decides: in from the instance's previous slice, out to its next one if it suspended.
     const flowIn = this.written[co]++ > 0;
-    const ended = this.endings[top];
     const flowOut = !unfinished && ended !== 0 && ended !== Ended.Return && ended !== Ended.Throw && ended !== Ended.Settled;
     if (!flowIn && !flowOut) return this.end(at);
     const delta = this.tick(at);
@@ -192,7 +203,7 @@ class StreamEncoder extends PacketEncoder {
     this.finishPacket(close(buf, pos + 3, flows), pos + 1, delta);
   }
 
-  private growCounts(co: number): void {
+  protected growCounts(co: number): void {
     const size = Math.max(co + 1, this.seen.length * 2, 1024);
     const seen = new Int32Array(size);
     seen.set(this.seen);
@@ -202,7 +213,7 @@ class StreamEncoder extends PacketEncoder {
     this.written = written;
   }
 
-  private grow(): void {
+  protected grow(): void {
     const size = this.ids.length * 2;
     const ids = new Int32Array(size);
     ids.set(this.ids);
@@ -213,13 +224,10 @@ class StreamEncoder extends PacketEncoder {
     const marks = new Int32Array(size);
     marks.set(this.marks);
     this.marks = marks;
-    const endings = new Uint8Array(size);
-    endings.set(this.endings);
-    this.endings = endings;
   }
 
   /** A slice's end packet without flows. */
-  private end(ns: number): void {
+  protected end(ns: number): void {
     const delta = this.tick(ns);
     if (this.shortSeqId) {
       if (this.pos >= FLUSH_AT || this.pos + SHORT_END_ROOM > this.buf.length) this.room(SHORT_END_ROOM);
@@ -233,7 +241,7 @@ class StreamEncoder extends PacketEncoder {
   }
 
   /** A plain call's begin packet. */
-  private begin(id: number, ns: number, unfinished: boolean): void {
+  protected begin(id: number, ns: number, unfinished: boolean): void {
     const fields = this.functions.eventFields(id);
     if (fields === undefined || unfinished) return this.beginCoroutine(id, ns, unfinished, 0, 0, 0, 0);
     const delta = this.tick(ns);
@@ -244,7 +252,7 @@ class StreamEncoder extends PacketEncoder {
   }
 
   /** Any other begin packet: a coroutine slice (instance != 0), an unfinished one, a function's first. */
-  private beginCoroutine(id: number, ns: number, unfinished: boolean, instance: number, index: number, resumed: number, ended: number): void {
+  protected beginCoroutine(id: number, ns: number, unfinished: boolean, instance: number, index: number, resumed: number, ended: number): void {
     this.writeBegin(this.functions, id, this.tick(ns), instance, index, resumed, ended, unfinished, null);
   }
 }

@@ -13,6 +13,7 @@ const P_TRACK_EVENT = 11;
 const P_INTERNED = 12;
 const P_FLAGS = 13;
 const P_DEFAULTS = 59;
+const P_CLOCK_ID = 58;
 const P_TRACK_DESCRIPTOR = 60;
 const FLAG_CLEARED = 1;
 /** The sequence-scoped clock (64-127) the deltas are on, and the clock it is tied to. */
@@ -46,15 +47,61 @@ export const FLUSH_AT = 1 << 20;
 /** Receives the trace bytes piece by piece; the view is reused afterwards, so consume it now. */
 export type ByteSink = (bytes: Uint8Array) => void;
 
+/** Rewrites bytes already handed to the sink, at their offset from the start of the file. */
+export type PatchSink = (offset: number, bytes: Uint8Array) => void;
+
+/**
+ * Files concatenated into one trace (the parts of a `panopticon` run) must not share track uuids,
+ * sequence ids or flow ids: each is written in its own id block (the session hands the blocks
+ * out). Sequence ids go on every packet, so a block's first 63 stay below 128 (one byte) for the
+ * first blocks; flow ids stay below 2^53 (see flowOffsetOf).
+ */
+export const MAX_ID_BLOCKS = 4096;
+
+/** Sequence id `n` (from 0) of block `block`. */
+function sequenceIdOf(block: number, n: number): number {
+  return n < 63 ? block * 64 + n + 1 : 2 ** 26 + block * 2 ** 14 + n;
+}
+
+/** What a block adds to its flow ids: chains stay below 2^41 per process, wake-up arrows below 2^40. */
+export function flowOffsetOf(block: number): number {
+  return block * 2 ** 41;
+}
+
+/** What a block adds to its wake-up arrows' ids (which start at 2^52). */
+export function wakeOffsetOf(block: number): number {
+  return block * 2 ** 40;
+}
+
 /** The whole file: track descriptors and sequences share one buffer and one sink. */
 export class PerfettoWriter {
   readonly w = new ByteWriter(FLUSH_AT + (1 << 16));
-  private nextUuid = 1;
-  private nextSequence = 1;
+  private nextUuid: number;
+  private sequences = 0;
   /** Track events written. */
   events = 0;
+  /** Bytes handed to the sink so far: the file offset of the buffer's first byte. */
+  flushed = 0;
 
-  constructor(private readonly sink: ByteSink) {}
+  constructor(private readonly sink: ByteSink, private readonly patchSink?: PatchSink, readonly block = 0) {
+    this.nextUuid = block * 2 ** 32 + 1;
+  }
+
+  private nextSequence(): number {
+    return sequenceIdOf(this.block, this.sequences++);
+  }
+
+  /** The file offset of the next byte written. */
+  offset(pos: number = this.w.pos): number {
+    return this.flushed + pos;
+  }
+
+  /** Rewrites `bytes` at file offset `at`: in the buffer if they are still there, else through the sink. */
+  patch(at: number, bytes: Uint8Array): void {
+    if (at >= this.flushed) this.w.buf.set(bytes, at - this.flushed);
+    else if (this.patchSink) this.patchSink(at, bytes);
+    else throw new Error('this trace cannot be rewritten once written');
+  }
 
   /** A process track; returns its uuid. */
   processTrack(pid: number, name: string): number {
@@ -90,11 +137,17 @@ export class PerfettoWriter {
   /** A thread's track and its packet sequence, its timestamps starting from `startNs`. */
   thread(parent: number, pid: number, tid: number, name: string | undefined, startNs: number): Sequence {
     const uuid = this.nextUuid++;
-    const seq = new Sequence(this, this.nextSequence++, uuid, startNs);
+    const seq = new Sequence(this, this.nextSequence(), uuid, startNs);
+    this.threadDescriptor(seq, parent, pid, tid, name);
+    return seq;
+  }
+
+  /** A thread track's descriptor (again, to rename it: the latest one wins). */
+  threadDescriptor(seq: Sequence, parent: number, pid: number, tid: number, name: string | undefined): void {
     const w = this.w;
     const packet = w.open(1);
     const descriptor = w.open(P_TRACK_DESCRIPTOR);
-    w.varintField(1, uuid);
+    w.varintField(1, seq.track);
     w.varintField(5, parent);
     w.lenField(4, message((d) => {
       d.varintField(1, pid);
@@ -104,12 +157,11 @@ export class PerfettoWriter {
     w.close(descriptor);
     w.varintField(P_SEQUENCE_ID, seq.id);
     w.close(packet);
-    return seq;
   }
 
   /** A sequence with no track of its own (counters name their track on each event). */
   sequence(startNs: number): Sequence {
-    return new Sequence(this, this.nextSequence++, 0, startNs);
+    return new Sequence(this, this.nextSequence(), 0, startNs);
   }
 
   /** Hands on what is buffered if it is a lot (call between packets). */
@@ -119,6 +171,7 @@ export class PerfettoWriter {
 
   flush(): void {
     if (this.w.pos === 0) return;
+    this.flushed += this.w.pos;
     this.sink(this.w.view());
     this.w.reset();
   }
@@ -182,6 +235,20 @@ export class Sequence {
     this.eventMark = w.open(P_TRACK_EVENT);
     w.buf[w.pos++] = 9 << 3;
     w.buf[w.pos++] = type;
+    return w;
+  }
+
+  /**
+   * Opens a packet at `tsNs` on the boot clock, outside the sequence's chain of deltas: for what
+   * is written after later packets (a streamed thread's closing note, counters from many threads).
+   */
+  beginAt(type: EventType, tsNs: number): ByteWriter {
+    const w = this.w;
+    this.packetMark = w.open(1);
+    w.varintField(P_TIMESTAMP, Math.max(0, Math.round(tsNs)));
+    w.varintField(P_CLOCK_ID, BOOTTIME);
+    this.eventMark = w.open(P_TRACK_EVENT);
+    w.varintField(9, type);
     return w;
   }
 
