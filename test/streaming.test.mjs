@@ -10,8 +10,13 @@ import { ROOT, runNode, runPanopticon, readTrace, slicesOf, tempDir } from './su
 
 const FIXTURES = join('test', 'fixtures', 'streaming');
 
-test('20 million events are streamed out: the process does not hold them', () => {
-  const out = join(tempDir(), 'trace.json');
+// Each format streams: JSON as a cut-off array, .json.gz in whole members, .pftrace in whole
+// packets (begin packets of slices still open rewritten at their end: live-encoder.ts).
+const FORMATS = ['json', 'json.gz', 'pftrace'];
+
+for (const format of FORMATS) {
+test(`${format}: 20 million events are streamed out: the process does not hold them`, () => {
+  const out = join(tempDir(), `trace.${format}`);
   const plain = runNode([join(FIXTURES, 'many-calls.js')], { cwd: ROOT });
   // --max-depth 1 keeps the trace small; every event is still recorded and drained.
   const traced = runPanopticon(['--max-depth', '2', '-o', out, join(FIXTURES, 'many-calls.js')], { cwd: ROOT, timeout: 120_000 });
@@ -25,8 +30,8 @@ test('20 million events are streamed out: the process does not hold them', () =>
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'run').length, 10);
 });
 
-test('a process killed with SIGKILL keeps the events streamed before, in a valid trace', () => {
-  const out = join(tempDir(), 'trace.json');
+test(`${format}: a process killed with SIGKILL keeps the events streamed before, in a valid trace`, () => {
+  const out = join(tempDir(), `trace.${format}`);
   const traced = runPanopticon(['-o', out, join(FIXTURES, 'killed.js')], { cwd: ROOT });
   assert.equal(traced.signal, 'SIGKILL');
   assert.match(traced.stderr, /killed while it wrote its events/);
@@ -34,6 +39,7 @@ test('a process killed with SIGKILL keeps the events streamed before, in a valid
   assert.ok(trace.ok, trace.report);
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
 });
+}
 
 test('--buffer N keeps each thread\'s newest N events; the trace and stderr say how many were dropped', () => {
   const out = join(tempDir(), 'trace.json');
@@ -52,17 +58,18 @@ test('--buffer N keeps each thread\'s newest N events; the trace and stderr say 
   assert.equal(labels.length, 1);
 });
 
-test('an idle build switched on by PANOPTICON_OUTPUT streams too: memory stays bounded', () => {
+for (const format of FORMATS) {
+test(`${format}: an idle build switched on by PANOPTICON_OUTPUT streams too: memory stays bounded`, () => {
   const require = createRequire(import.meta.url);
   const babel = require('@babel/core');
   const source = join(ROOT, FIXTURES, 'many-calls.js');
-  const dir = join(ROOT, '.tmp', `stream-${process.pid}`);
+  const dir = join(ROOT, '.tmp', `stream-${process.pid}-${format}`);
   mkdirSync(dir, { recursive: true });
   const { code } = babel.transformSync(readFileSync(source, 'utf8'), {
     filename: source, cwd: ROOT, configFile: false, babelrc: false, plugins: [[require('../packages/babel-plugin'), { runtime: 'auto' }]],
   });
   writeFileSync(join(dir, 'many-calls.js'), code);
-  const out = join(dir, 'trace.json');
+  const out = join(dir, `trace.${format}`);
   const plain = runNode([source], { cwd: ROOT });
   const traced = runNode([join(dir, 'many-calls.js')], { cwd: dir, timeout: 120_000, env: { ...process.env, PANOPTICON_OUTPUT: out, PANOPTICON_MAX_DEPTH: '2' } });
   assert.equal(traced.status, 0, traced.stderr);
@@ -73,3 +80,4 @@ test('an idle build switched on by PANOPTICON_OUTPUT streams too: memory stays b
   assert.ok(trace.ok, trace.report);
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'run').length, 10);
 });
+}
