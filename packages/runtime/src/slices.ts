@@ -145,7 +145,8 @@ export class SliceExtractor {
     if (depth > this.maxDepth || (!unfinished && sliceEnd - startNs < this.minNs)) {
       if (depth > this.maxDepth) this.tooDeep++;
       else this.tooShort++;
-      if (this.firstLeftOut < 0) this.firstLeftOut = startNs;
+      // The note goes where the first slice left out began (a streamed writer knows that first).
+      if (this.firstLeftOut < 0 || startNs < this.firstLeftOut) this.firstLeftOut = startNs;
       return;
     }
     const out = this.out;

@@ -1,0 +1,148 @@
+// The streamed .pftrace writer (perfetto/live-*.ts), fed the same recording in batches of every
+// size (as drains cut it at any event): always the trace the JSON writer shows for it, whether the
+// slices open when a batch ends end in a later batch (their begin packets rewritten there) or are
+// still open at the end (rewritten as unfinished). And the room kept after such packets
+// (perfetto/reserve.ts) is a whole packet of any size a rewrite can leave.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, tempDir } from '../../../test/support/helpers.mjs';
+import { assertSameTrace } from './support/format-dumps.mjs';
+import { decodePerfetto } from './support/decode-perfetto.mjs';
+
+const req = createRequire(import.meta.url);
+const dist = join(ROOT, 'packages', 'runtime', 'dist');
+const { FunctionTable, SideKind, SIDE_SHIFT, writeProcessFile } = req(join(dist, 'index.js'));
+const { PerfettoStream } = req(join(dist, 'perfetto', 'live-stream.js'));
+const { filler, rewritten, RESERVE } = req(join(dist, 'perfetto', 'reserve.js'));
+const { UNFINISHED, ENDED } = req(join(dist, 'perfetto', 'packets.js'));
+
+const co = (instance, kind) => (instance << 3) | kind;
+
+/** Coroutines across what will be batch ends, an exception, side events, frames open at the end. */
+function recording(functions) {
+  const side = (kind, value, ms) => [0, ms, (functions.sideValues.push(value) - 1) * 2 ** SIDE_SHIFT + kind];
+  return [
+    [-3, 0.2], // a frame begun before the recording: ends nothing
+    [1, 1],
+    [2, 1.5, co(1, 1)], // first run of instance 1 ...
+    [3, 1.6],
+    [4, 1.7],
+    [-4, 1.8],
+    [-3, 1.9],
+    [-2, 2, 2], // ... ends by await
+    [3, 2.5, co(2, 1)],
+    side(SideKind.Instant, ['between', { n: 1 }], 2.6),
+    [-2, 2.8, 1], // yield
+    [-1, 3],
+    side(SideKind.Counter, ['queue', { length: 3 }], 3.1),
+    side(SideKind.ThreadName, 'renamed', 3.15),
+    [2, 3.5, co(1, 5)], // await fulfilled
+    [3, 4, co(2, 2)], // next
+    [-2, 4.5, 1], // yield
+    [3, 4.75, co(3, 1)],
+    [4, 4.8],
+    [-2, 4.9, 3], // returns; the plain call above it was left by an exception
+    [-1, 4.95, 3], // instance 1 returns
+    [3, 5, co(2, 2)], // next: still open at the end, as is what it calls
+    [3, 5.2],
+    [4, 5.3],
+  ];
+}
+
+function functionTable() {
+  const functions = new FunctionTable();
+  functions.register('src/a.js', ['outer', 1, 0, 'middle', 5, 2, 'inner', 9, 4, 'leaf', 12, 6]);
+  return functions;
+}
+
+function arrays(events) {
+  const codes = new Int32Array(events.map((e) => e[0]));
+  const times = new Float64Array(events.map((e) => e[1]));
+  const marks = new Int32Array(events.map((e) => e[2] ?? 0));
+  return { codes, times, marks };
+}
+
+/** Writes the recording through PerfettoStream in batches of `size` events, as drains would. */
+function writeLive(path, functions, events, size, filters = {}) {
+  const fd = openSync(path, 'w');
+  const stream = new PerfettoStream(
+    { pid: 5, name: 'live', filters },
+    (bytes) => writeSync(fd, bytes),
+    (offset, bytes) => writeSync(fd, bytes, 0, bytes.length, offset),
+  );
+  const thread = stream.thread(1, 'main', functions, 0);
+  const { codes, times, marks } = arrays(events);
+  for (let from = 0; from < events.length; from += size) {
+    thread.feed(codes, times, marks, from, Math.min(events.length, from + size));
+    stream.flush(); // each batch goes to the file: later rewrites reach it there
+  }
+  thread.finish(6e6);
+  stream.close();
+  closeSync(fd);
+}
+
+test('live pftrace: every batch size gives the trace the JSON writer shows', () => {
+  const dir = tempDir();
+  const functions = functionTable();
+  const events = recording(functions);
+  const json = join(dir, 't.json');
+  writeProcessFile(json, 'json', [{ functions, chunks: () => [{ ...arrays(events), length: events.length }], tid: 1, name: 'main' }], { pid: 5, name: 'live' }, 6);
+  for (let size = 1; size <= events.length; size++) {
+    const live = join(dir, `t${size}.pftrace`);
+    writeLive(live, functions, events, size);
+    const { model } = assertSameTrace([json, live]);
+    if (size === 1) {
+      assert.equal(model.threads[0].name, 'renamed');
+      assert.equal(model.threads[0].slices.filter((s) => s.args.unfinished).length, 3);
+      assert.ok(model.threads[0].slices.some((s) => s.args.ended === 'yield'));
+      assert.equal(model.counters.length, 1);
+    }
+  }
+});
+
+test('live pftrace: a depth limit leaves the same slices out and says so at the same time', () => {
+  const dir = tempDir();
+  const functions = functionTable();
+  const events = recording(functions);
+  const json = join(dir, 'd.json');
+  const filters = { maxDepth: 2 };
+  writeProcessFile(json, 'json', [{ functions, chunks: () => [{ ...arrays(events), length: events.length }], tid: 1, name: 'main' }], { pid: 5, name: 'live', filters }, 6);
+  for (const size of [1, 4, events.length]) {
+    const live = join(dir, `d${size}.pftrace`);
+    writeLive(live, functions, events, size, filters);
+    const { model } = assertSameTrace([json, live]);
+    assert.ok(model.instants.some((i) => /nested deeper than 2 levels/.test(i.args.note)));
+  }
+});
+
+test('live pftrace: a filler is one packet of exactly the size asked; a rewrite keeps the length', () => {
+  for (let size = 0; size <= 129; size++) {
+    if (size === 1) continue;
+    const buf = new Uint8Array(200).fill(0xee);
+    assert.equal(filler(buf, 3, size), 3 + size);
+    if (size === 0) continue;
+    assert.equal(buf[3], 0x0a);
+    const path = join(tempDir(), 'filler.pftrace');
+    const fd = openSync(path, 'w');
+    writeSync(fd, buf.subarray(3, 3 + size));
+    closeSync(fd);
+    assert.equal(decodePerfetto(path).length, 1, `size ${size}`);
+  }
+  // a begin packet: 0a LEN 5a LEN <type begin, name_iid 7> 50 01 40 05
+  const packet = Uint8Array.from([0x0a, 0x0a, 0x5a, 0x04, 0x48, 0x01, 0x50, 0x07, 0x50, 0x01, 0x40, 0x05]);
+  for (const args of [UNFINISHED, ENDED[5], Uint8Array.from([...ENDED[5], ...UNFINISHED])]) {
+    const bytes = rewritten(packet, args);
+    assert.equal(bytes.length, packet.length + RESERVE);
+    const path = join(tempDir(), 'rewritten.pftrace');
+    const fd = openSync(path, 'w');
+    writeSync(fd, bytes);
+    closeSync(fd);
+    const [grown, ...rest] = decodePerfetto(path);
+    assert.equal(rest.length, 1, 'and one filler');
+    assert.equal(grown.trackEvent.debugAnnotations.length, args === UNFINISHED || args === ENDED[5] ? 1 : 2);
+    assert.equal(grown.timestamp, '5');
+  }
+});
