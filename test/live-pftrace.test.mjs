@@ -10,7 +10,8 @@ import { ROOT, runPanopticon, readTrace, slicesOf, tempDir } from './support/hel
 import { decodePerfetto, resolvePerfetto } from '../packages/runtime/test/support/decode-perfetto.mjs';
 
 const BATCHES = join('test', 'fixtures', 'live', 'batches.js');
-const FAMILY = join('packages', 'cli', 'test', 'fixtures', 'processes');
+// fork, spawn with a scrubbed env, a shell; and forks with workers, one nested in another
+const FAMILIES = [join('packages', 'cli', 'test', 'fixtures', 'processes', 'family.js'), join('test', 'fixtures', 'family', 'main.js')];
 
 function traced(format, args, env = {}) {
   const out = join(tempDir(), `trace.${format}`);
@@ -73,9 +74,10 @@ test('streamed .pftrace: a SIGKILL inside a long async run leaves a whole trace 
   assert.ok(slices.every((s) => !s.args.unfinished));
 });
 
-test('streamed .pftrace: forks, spawns and workers, one part per process joined as they are, show what the JSON shows', () => {
-  const json = traced('json', [join(FAMILY, 'family.js')]);
-  const pftrace = traced('pftrace', [join(FAMILY, 'family.js')]);
+for (const family of FAMILIES) {
+test(`streamed .pftrace: ${family}: processes and workers, one part per process joined as they are, show what the JSON shows`, () => {
+  const json = traced('json', [family]);
+  const pftrace = traced('pftrace', [family]);
   assert.equal(pftrace.run.status, 0, pftrace.run.stderr);
   const processes = (model) => Object.values(model.processes).map((n) => n.replace(/^\S+ /, '')).sort();
   assert.deepEqual(processes(pftrace.trace.model), processes(json.trace.model));
@@ -92,6 +94,7 @@ test('streamed .pftrace: forks, spawns and workers, one part per process joined 
   assert.equal(pftrace.trace.model.flows.length, json.trace.model.flows.length, 'every chain once: no flow id shared by two parts');
   assert.match(pftrace.run.stderr, new RegExp(`\\(${processes(json.trace.model).length} processes; open it`));
 });
+}
 
 test('streamed .pftrace: --max-depth, --buffer and --counters say the same as in JSON', () => {
   const deep = ['--max-depth', '4', BATCHES];

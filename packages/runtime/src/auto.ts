@@ -2,7 +2,8 @@
 // option (and by `panopticon-instrument` output), which run under plain node. It installs this
 // thread's recorder, idle, and lets the environment switch it on:
 //
-//   PANOPTICON_OUTPUT=trace.json     record from the start, write the trace there at exit
+//   PANOPTICON_OUTPUT=trace.json     record from the start, writing the trace there as it runs
+//                                    (.json, .json.gz or .pftrace; process-stream.ts)
 //   PANOPTICON_SIGNAL=SIGUSR2        each signal starts or stops recording; each stop writes
 //                                    panopticon-<pid>-<time>.json (in PANOPTICON_DIR or the cwd)
 //   PANOPTICON_BUFFER=N              flight recorder: record all the time, keep the newest N
