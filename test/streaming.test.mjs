@@ -39,6 +39,18 @@ test(`${format}: a process killed with SIGKILL keeps the events streamed before,
   assert.ok(trace.ok, trace.report);
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
 });
+
+test(`${format}: a process that runs out of heap keeps the events streamed before, in a valid trace`, () => {
+  const out = join(tempDir(), `trace.${format}`);
+  const traced = runPanopticon(['-o', out, '--', process.execPath, '--max-old-space-size=40', join(FIXTURES, 'oom.js')], { cwd: ROOT, timeout: 60_000 });
+  // V8 aborts: the command ends the way the program did
+  assert.equal(traced.signal, 'SIGABRT', `status ${traced.status}, signal ${traced.signal}`);
+  assert.match(traced.stderr, /heap out of memory/);
+  assert.match(traced.stderr, /killed while it wrote its events/);
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
+});
 }
 
 test('--buffer N keeps each thread\'s newest N events; the trace and stderr say how many were dropped', () => {
