@@ -26,8 +26,7 @@ export class CounterSamples {
     }
   }
 
-  /** Samples written by writeNew, tracks made for series (by index), and their sequence. */
-  private written = 0;
+  /** For writeNew: tracks made for series (by index), and the sequence the samples go on. */
   private tracks: number[] = [];
   private live: Sequence | null = null;
 
@@ -37,19 +36,17 @@ export class CounterSamples {
    */
   writeNew(file: PerfettoWriter, processTrack: number): void {
     const s = this.samples;
-    if (this.written === s.length) return;
+    if (s.length === 0) return;
     while (this.tracks.length < this.series.length) this.tracks.push(file.counterTrack(processTrack, this.series[this.tracks.length]));
-    const seq = (this.live ??= file.sequence(s[this.written + 1]));
-    for (let k = this.written; k < s.length; k += 3) {
+    const seq = (this.live ??= file.sequence(s[1]));
+    for (let k = 0; k < s.length; k += 3) {
       const w = seq.beginAt(EventType.Counter, s[k + 1]);
       w.varintField(11, this.tracks[s[k]]);
       w.tag(44, 1);
       w.bytes(new Uint8Array(new Float64Array([s[k + 2]]).buffer));
       seq.end();
     }
-    // What is written is let go: a long run keeps no samples.
-    s.length = 0;
-    this.written = 0;
+    s.length = 0; // what is written is let go: a long run keeps no samples
   }
 
   /** One counter track per series under `processTrack`, and every sample; returns the samples. */
