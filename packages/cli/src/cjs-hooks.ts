@@ -23,6 +23,16 @@ type Internals = typeof Module & {
 export function installCommonJsHooks(instrumentable: FileFilter, cwd: string): void {
   const M = Module as Internals;
   const compile = M.prototype._compile;
+  // Stack traces name node's own frame `Module._compile` by finding the function under that name
+  // on the module: once the wrapper is there, only the function's own name can (node 24 leaves
+  // it empty; node 20 infers it). Untraced and traced stacks then read the same.
+  if (compile.name === '') {
+    try {
+      Object.defineProperty(compile, 'name', { value: '_compile' });
+    } catch {
+      // a frozen loader: the frame reads `Module.<anonymous>`, nothing else changes
+    }
+  }
   M.prototype._compile = function _compile(this: InternalModule, content: string, filename: string, ...rest: [ModuleFormat?]) {
     // Modules compiled while Babel runs are Babel's own, required lazily: left as they are, since
     // transforming them would re-enter Babel half loaded (see babelBusy). Names that are not

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTrace, runNode, runPanopticon, slicesOf, tempDir } from '../../../test/support/helpers.mjs';
 
+// CPU time per thread where node has process.threadCpuUsage() (node 23.9+), else per process
+const CPU = typeof process.threadCpuUsage === 'function' ? 'cpu (main)' : 'cpu (process)';
+
 const FIXTURE = join(fileURLToPath(import.meta.url), '..', 'fixtures', 'counters', 'burn.js');
 const dir = tempDir('panopticon-counters-');
 const program = join(dir, 'burn.js');
@@ -46,13 +49,13 @@ for (const [format, file] of [['json', 'counters.json'], ['pftrace', 'counters.p
     const worker = [...byName.keys()].find((n) => /^heap \(worker \d+\)\.used MB$/.test(n));
     assert.ok(worker, `a worker heap track among ${[...byName.keys()].join(', ')}`);
     const label = worker.slice('heap ('.length, worker.indexOf(')'));
-    for (const name of ['cpu (process).user %', 'cpu (process).system %', 'heap (main).used MB', 'heap (main).total MB', 'event loop (main).utilization %', `heap (${label}).total MB`, `event loop (${label}).utilization %`]) {
+    for (const name of [`${CPU}.user %`, `${CPU}.system %`, 'heap (main).used MB', 'heap (main).total MB', 'event loop (main).utilization %', `heap (${label}).total MB`, `event loop (${label}).utilization %`]) {
       assert.ok(byName.get(name)?.length > 0, `${name} has samples`);
     }
     assert.ok(byName.get('heap (main).used MB').every((v) => v > 0), 'heap used > 0');
     assert.ok(byName.get(`heap (${label}).used MB`).every((v) => v > 0), 'worker heap used > 0');
     assert.ok(byName.get('heap (main).total MB').every((v, i) => v >= byName.get('heap (main).used MB')[i]), 'total >= used');
-    assert.ok(byName.get('cpu (process).user %').some((v) => v > 0), 'some CPU time');
+    assert.ok(byName.get(`${CPU}.user %`).some((v) => v > 0), 'some CPU time');
     assert.ok(byName.get('event loop (main).utilization %').every((v) => v >= 0 && v <= 100.5), 'utilization is a percentage');
     assert.ok(byName.get('event loop (main).utilization %').some((v) => v > 0), 'the loop was busy at times');
     // The sampler is the tracer's own code: every slice is the program's.
