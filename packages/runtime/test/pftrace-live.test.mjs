@@ -103,6 +103,28 @@ test('live pftrace: every batch size gives the trace the JSON writer shows', () 
   }
 });
 
+test('live pftrace: instants are written as they come, and nothing of them is kept', () => {
+  const functions = functionTable();
+  const events = [[1, 1]];
+  for (let i = 0; i < 1000; i++) events.push([0, 1 + i / 1000, (functions.sideValues.push(['tick', { i }]) - 1) * 2 ** SIDE_SHIFT + SideKind.Instant]);
+  events.push([-1, 3]);
+  const path = join(tempDir(), 'instants.pftrace');
+  const fd = openSync(path, 'w');
+  const stream = new PerfettoStream({ pid: 5, name: 'live' }, (bytes) => writeSync(fd, bytes), (offset, bytes) => writeSync(fd, bytes, 0, bytes.length, offset));
+  const thread = stream.thread(1, 'main', functions, 0);
+  const { codes, times, marks } = arrays(events);
+  for (let from = 0; from < events.length; from += 100) thread.feed(codes, times, marks, from, Math.min(events.length, from + 100));
+  // (the writer's own state, looked at from outside: what a long run would pile up)
+  assert.equal(thread.store.instantNs.length + thread.store.instantKey.length, 0);
+  assert.equal(thread.custom.instants.length, 0);
+  thread.finish(4e6);
+  stream.close();
+  closeSync(fd);
+  const { model } = assertSameTrace([path]);
+  assert.equal(model.instants.length, 1000);
+  assert.deepEqual(model.instants.at(-1).args, { i: 999 });
+});
+
 test('live pftrace: a depth limit leaves the same slices out and says so at the same time', () => {
   const dir = tempDir();
   const functions = functionTable();

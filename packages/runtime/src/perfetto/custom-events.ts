@@ -92,6 +92,11 @@ export class ThreadCustomEvents {
     }
   }
 
+  /** Lets go of the instants added so far (their keys are not used again). */
+  forgetInstants(): void {
+    this.instants.length = 0;
+  }
+
   /** Writes custom instant `key` (negative) into its packet: its name and args. */
   writeInstant(_seq: Sequence, w: ByteWriter, key: number): void {
     const [name, args] = this.instants[-1 - key];

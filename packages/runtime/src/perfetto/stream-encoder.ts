@@ -155,6 +155,10 @@ export class StreamEncoder extends PacketEncoder {
     this.custom.writeInstant(this.seq, this.seq.begin(EventType.Instant, ns), keys[before]);
     this.seq.end();
     this.takeBack();
+    // Written: nothing of it is kept (a long streamed run may make any number of instants).
+    keys.length = 0;
+    this.store.instantNs.length = 0;
+    this.custom.forgetInstants();
   }
 
   /** Pushes a frame; whether it is still open at the end. */
