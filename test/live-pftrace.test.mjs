@@ -59,6 +59,14 @@ test('streamed .pftrace: async runs across many drains, ended inside calls, show
   // An independent decoder reads the same file, fillers and all.
   const { events } = resolvePerfetto(decodePerfetto(pftrace.out));
   assert.equal(events.filter((e) => e.type === 1).length, slices.length);
+  // `panopticon summary` reads it, fillers and all: the same functions, calls and instances.
+  const summary = (path) => {
+    const run = runPanopticon(['summary', '--json', '--top', '1000', path]);
+    assert.equal(run.status, 0, run.stderr);
+    const { functionsBySelf, instanceCount, slices } = JSON.parse(run.stdout);
+    return { calls: functionsBySelf.map((f) => `${f.name} ${f.line} ${f.calls} ${f.slices}`).sort(), instanceCount, slices };
+  };
+  assert.deepEqual(summary(pftrace.out), summary(json.out));
 });
 
 test('streamed .pftrace: a SIGKILL inside a long async run leaves a whole trace of what was drained', () => {
