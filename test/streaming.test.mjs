@@ -70,17 +70,23 @@ test('--buffer N keeps each thread\'s newest N events; the trace and stderr say 
   assert.equal(labels.length, 1);
 });
 
-for (const format of FORMATS) {
-test(`${format}: an idle build switched on by PANOPTICON_OUTPUT streams too: memory stays bounded`, () => {
+/** A fixture instrumented with the plugin's `runtime: 'auto'` (idle until PANOPTICON_OUTPUT), in `dir`. */
+function autoBuild(name, dir) {
   const require = createRequire(import.meta.url);
   const babel = require('@babel/core');
-  const source = join(ROOT, FIXTURES, 'many-calls.js');
-  const dir = join(ROOT, '.tmp', `stream-${process.pid}-${format}`);
+  const source = join(ROOT, FIXTURES, name);
   mkdirSync(dir, { recursive: true });
   const { code } = babel.transformSync(readFileSync(source, 'utf8'), {
     filename: source, cwd: ROOT, configFile: false, babelrc: false, plugins: [[require('../packages/babel-plugin'), { runtime: 'auto' }]],
   });
-  writeFileSync(join(dir, 'many-calls.js'), code);
+  writeFileSync(join(dir, name), code);
+  return source;
+}
+
+for (const format of FORMATS) {
+test(`${format}: an idle build switched on by PANOPTICON_OUTPUT streams too: memory stays bounded`, () => {
+  const dir = join(ROOT, '.tmp', `stream-${process.pid}-${format}`);
+  const source = autoBuild('many-calls.js', dir);
   const out = join(dir, `trace.${format}`);
   const plain = runNode([source], { cwd: ROOT });
   const traced = runNode([join(dir, 'many-calls.js')], { cwd: dir, timeout: 120_000, env: { ...process.env, PANOPTICON_OUTPUT: out, PANOPTICON_MAX_DEPTH: '2' } });
@@ -91,5 +97,17 @@ test(`${format}: an idle build switched on by PANOPTICON_OUTPUT streams too: mem
   const trace = readTrace(out);
   assert.ok(trace.ok, trace.report);
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'run').length, 10);
+});
+
+test(`${format}: an idle build switched on by PANOPTICON_OUTPUT writes every second: a SIGKILL later keeps what came before`, () => {
+  const dir = join(ROOT, '.tmp', `killed-${process.pid}-${format}`);
+  autoBuild('killed.js', dir);
+  const out = join(dir, `trace.${format}`);
+  // 100 calls, far from filling a chunk: only the timer writes them before the kill
+  const traced = runNode([join(dir, 'killed.js')], { cwd: dir, env: { ...process.env, PANOPTICON_OUTPUT: out } });
+  assert.equal(traced.signal, 'SIGKILL');
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
 });
 }
