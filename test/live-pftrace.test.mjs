@@ -122,3 +122,49 @@ test('streamed .pftrace: --max-depth, --buffer and --counters say the same as in
   assert.ok([...series].some((n) => n.startsWith('heap (main)')), [...series].join());
   assert.ok(sampled.trace.model.counters.length > 3);
 });
+
+test('--locations: interned (Perfetto source locations) and none (names only) show the same slices, smaller', () => {
+  const sizes = {};
+  const shapes = {};
+  const summaries = {};
+  for (const locations of ['args', 'interned', 'none']) {
+    const { run, trace, out } = traced('pftrace', ['--locations', locations, BATCHES]);
+    assert.equal(run.status, 0, run.stderr);
+    sizes[locations] = readFileSync(out).length;
+    const slices = slicesOf(trace.model);
+    // Without location args, the rest is the same: names, nesting, coroutine args, chains.
+    const strip = ({ file, line, col, ...rest }) => rest;
+    shapes[locations] = shape({ ...trace.model, threads: trace.model.threads.map((t) => ({ ...t, slices: t.slices.map((s) => ({ ...s, args: strip(s.args) })) })) });
+    if (locations !== 'args') assert.ok(slices.every((s) => s.args.file === undefined && s.args.line === undefined), locations);
+    const { events } = resolvePerfetto(decodePerfetto(out));
+    const begins = events.filter((e) => e.type === 1);
+    const run2 = runPanopticon(['summary', '--json', '--top', '100', out]);
+    summaries[locations] = JSON.parse(run2.stdout).functionsBySelf.map((f) => `${f.name} ${f.file}:${f.line} ${f.calls}`).sort();
+    if (locations === 'interned') {
+      const fib = begins.find((e) => e.name === 'fib');
+      assert.deepEqual(fib.location, { file: 'test/fixtures/live/batches.js', line: 5 });
+      assert.ok(begins.every((e) => e.location !== undefined), 'every slice has its source location');
+    } else assert.ok(begins.every((e) => e.location === undefined), locations);
+  }
+  assert.deepEqual(shapes.interned, shapes.args);
+  assert.deepEqual(shapes.none, shapes.args);
+  // `panopticon summary` reads interned locations as it reads location args
+  assert.deepEqual(summaries.interned, summaries.args);
+  const namesAndCalls = (rows) => rows.map((r) => `${r.split(' ')[0]} ${r.split(' ').at(-1)}`).sort();
+  assert.deepEqual(namesAndCalls(summaries.none), namesAndCalls(summaries.args));
+  assert.ok(sizes.interned < sizes.args * 0.7 && sizes.none < sizes.interned, JSON.stringify(sizes));
+});
+
+test('--locations: refused, before the program runs, where it cannot apply', () => {
+  const dir = tempDir();
+  for (const [args, message] of [
+    [['--locations', 'none', '-o', join(dir, 't.json')], /--locations none is for a \.pftrace output/],
+    [['--locations', 'interned', '--wakeups', '-o', join(dir, 't.pftrace')], /cannot go with --wakeups, --args or --min-duration/],
+    [['--locations', 'nowhere', '-o', join(dir, 't.pftrace')], /--locations takes args, interned, none, not "nowhere"/],
+  ]) {
+    const run = runPanopticon([...args, '-e', 'console.log("ran")']);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, message);
+    assert.equal(run.stdout, '', 'the program did not run');
+  }
+});

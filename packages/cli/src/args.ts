@@ -2,7 +2,7 @@
 // comes a whole command), everything after it belongs to the program; or `merge` and its inputs.
 // util.parseArgs does the checking; this file only finds where the program starts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseFormat, type TraceFormat } from '@panopticon/runtime';
+import { parseFormat, SLICE_LOCATIONS, type SliceLocations, type TraceFormat } from '@panopticon/runtime';
 
 export interface CliArgs {
   output?: string;
@@ -26,6 +26,8 @@ export interface CliArgs {
   minDurationUs?: number;
   /** Ring-buffer mode: each thread keeps its newest N events. */
   buffer?: number;
+  /** `--locations`: how a .pftrace carries slice locations (the runtime's SliceLocations). */
+  locations?: SliceLocations;
   /** `--counters[=MS]`: sample CPU, heap and event-loop counters every MS ms. */
   counters?: number;
   include: string[];
@@ -48,6 +50,7 @@ const OPTIONS = {
   'max-depth': { type: 'string' },
   'min-duration': { type: 'string' },
   buffer: { type: 'string' },
+  locations: { type: 'string' },
   counters: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
@@ -62,7 +65,7 @@ const OPTIONS = {
 export class UsageError extends Error {}
 
 /** Options that take a value as the next argument (when not written --opt=value). */
-const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration', '--buffer', '--args-files', '--redact']);
+const TAKES_VALUE = new Set(['-o', '--output', '--format', '-e', '--eval', '-c', '--command', '--include', '--exclude', '--max-depth', '--min-duration', '--buffer', '--locations', '--args-files', '--redact']);
 
 export function parseCliArgs(argv: string[]): CliArgs {
   let split = argv.length;
@@ -121,6 +124,7 @@ function common(values: Values): Omit<CliArgs, 'scriptArgs'> {
     maxDepth: count(values['max-depth'], '--max-depth', 1),
     minDurationUs: count(values['min-duration'], '--min-duration', 0),
     buffer: count(values.buffer, '--buffer', 1),
+    locations: locationsOption(values.locations),
     counters: countersOption(values.counters),
     include: values.include ?? [],
     exclude: values.exclude ?? [],
@@ -163,6 +167,13 @@ function countersOption(text: string | undefined): number | undefined {
     throw new UsageError(`--counters takes a sampling interval in milliseconds (1 to 60000; --counters alone: ${DEFAULT_COUNTERS_MS}), not ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+function locationsOption(text: string | undefined): SliceLocations | undefined {
+  if (text === undefined) return undefined;
+  const locations = SLICE_LOCATIONS.find((l) => l === text);
+  if (locations === undefined) throw new UsageError(`--locations takes ${SLICE_LOCATIONS.join(', ')}, not ${JSON.stringify(text)}`);
+  return locations;
 }
 
 function formatOption(text: string | undefined): TraceFormat | undefined {
@@ -253,6 +264,10 @@ Options:
                             token, secret, authorization, cookie, api key, ...)
   --buffer N                ring buffer: keep only each thread's newest N events (the trace
                             and stderr say how many older ones were dropped)
+  --locations WHERE         how a .pftrace carries each slice's file, line and column: args
+                            (default: debug annotations, as the JSON), interned (Perfetto's
+                            source locations, once per function: file and line, about half
+                            the size) or none (names only, about a third)
   --counters[=MS]           sample counters every MS ms (default 10) in every process and
                             thread: CPU user/system %, V8 heap used/total, event-loop
                             utilization and delay; shown as counter tracks

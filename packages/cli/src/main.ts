@@ -70,7 +70,7 @@ export function main(argv: string[]): void {
     exclude: args.exclude,
     cwd,
     wakeups: args.wakeups,
-    filters: { maxDepth: args.maxDepth, minDurationUs: args.minDurationUs },
+    filters: { maxDepth: args.maxDepth, minDurationUs: args.minDurationUs, locations: args.locations },
     keepNewest: args.buffer,
     args: args.args,
     redact: args.redact,
@@ -80,6 +80,11 @@ export function main(argv: string[]): void {
   // A .pftrace is written by each process as it runs and the parts joined as they are, unless
   // values or filters need the JSON path (live-stream.ts; args: values are not streamed).
   if (format === 'pftrace' && canStreamPerfetto({ wakeups: args.wakeups, minDurationUs: args.minDurationUs }) && !args.args) options.partFormat = 'pftrace';
+  // Only the .pftrace writers place locations otherwise; the JSON parts a converted .pftrace comes from carry them as args.
+  if (args.locations !== undefined && args.locations !== 'args') {
+    if (format !== 'pftrace') fail(`--locations ${args.locations} is for a .pftrace output (JSON always has each slice's file, line and col)`);
+    if (options.partFormat !== 'pftrace') fail(`--locations ${args.locations} cannot go with --wakeups, --args or --min-duration: those make the .pftrace from JSON, which keeps locations as args`);
+  }
   setPluginOptions(options);
   let file: string;
   let fileArgs: string[];

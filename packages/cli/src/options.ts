@@ -12,7 +12,7 @@
 //   `<pid>.trace.pftrace` instead, written while the process runs, in an id block of its own
 //   (`<sessionDir>/<block>.block`, claimed at start) so that the parts are concatenated as they are.
 import { closeSync, openSync } from 'node:fs';
-import { MAX_ID_BLOCKS } from '@panopticon/runtime';
+import { MAX_ID_BLOCKS, type WriteFilters } from '@panopticon/runtime';
 
 export interface TraceOptions {
   /** Directory where every traced process of this run leaves its part. */
@@ -29,8 +29,8 @@ export interface TraceOptions {
   cwd: string;
   /** Draw wake-up arrows between async function instances (costs: V8 promise hooks). */
   wakeups: boolean;
-  /** Run-time filters: the deepest level kept, the shortest slice kept (microseconds). */
-  filters?: { maxDepth?: number; minDurationUs?: number };
+  /** Run-time filters (the deepest level kept, the shortest slice kept, in microseconds) and where a .pftrace puts locations. */
+  filters?: WriteFilters;
   /** Ring-buffer mode: each thread keeps its newest N events, written at exit. */
   keepNewest?: number;
   /** Record argument and return values: the plugin's `args` option (absent: off). */

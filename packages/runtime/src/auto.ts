@@ -9,6 +9,7 @@
 //   PANOPTICON_BUFFER=N              flight recorder: record all the time, keep the newest N
 //                                    events; the signal writes them out (and recording goes on)
 //   PANOPTICON_MAX_DEPTH=D, PANOPTICON_MIN_DURATION=US   run-time filters for what is written
+//   PANOPTICON_LOCATIONS=args|interned|none   how a .pftrace carries slice locations (slices.ts)
 //   PANOPTICON_REDACT=KEY,...        more secret keys for argument values (plugin option `args`)
 //   PANOPTICON_COUNTERS=MS           sample CPU, heap and event-loop counters every MS ms while
 //                                    recording (counter-sampler.ts)
@@ -20,6 +21,7 @@ import { onEveryExit } from './exit-hooks';
 import { writeTraceFile, defaultMeta } from './trace-file';
 import type { Recorder } from './recorder';
 import type { WriteFilters } from './chrome-json';
+import { SLICE_LOCATIONS, type SliceLocations } from './slices';
 import { streamRecorder, type RecorderStream } from './trace-stream';
 import { formatOfPath } from './perfetto/formats';
 import { canStreamPerfetto } from './perfetto/live-stream';
@@ -40,9 +42,17 @@ function numberFrom(name: string): number | undefined {
   return value;
 }
 
+function locationsFrom(name: string): SliceLocations | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return undefined;
+  const locations = SLICE_LOCATIONS.find((l) => l === text);
+  if (locations === undefined) process.stderr.write(`panopticon: ignoring ${name}=${text}: not one of ${SLICE_LOCATIONS.join(', ')}\n`);
+  return locations;
+}
+
 const recorder = installRecorder();
 if (env.PANOPTICON_REDACT) configureValues({ redact: env.PANOPTICON_REDACT.split(',') });
-const filters: WriteFilters = { maxDepth: numberFrom('PANOPTICON_MAX_DEPTH'), minDurationUs: numberFrom('PANOPTICON_MIN_DURATION') };
+const filters: WriteFilters = { maxDepth: numberFrom('PANOPTICON_MAX_DEPTH'), minDurationUs: numberFrom('PANOPTICON_MIN_DURATION'), locations: locationsFrom('PANOPTICON_LOCATIONS') };
 const buffer = numberFrom('PANOPTICON_BUFFER') ?? 0;
 if (buffer > 0) recorder.keepNewest(buffer);
 // Before any exit hook below: the main thread's last sample goes in before the trace is written.

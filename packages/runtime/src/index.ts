@@ -5,6 +5,7 @@ import { writeTraceFile, defaultMeta } from './trace-file';
 import { WakeTracker } from './wakeups';
 import { streamRecorder } from './trace-stream';
 import { canStreamPerfetto } from './perfetto/live-stream';
+import type { SliceLocations } from './slices';
 import { formatOfPath } from './perfetto/formats';
 import { clock } from './clock';
 import { startCounterSampler } from './counter-sampler';
@@ -24,6 +25,7 @@ export { writePerfettoProcess } from './perfetto/process-writer';
 export { writeProcessFile } from './perfetto/output';
 export { GzipMembers } from './perfetto/gzip';
 export { canStreamPerfetto } from './perfetto/live-stream';
+export { SLICE_LOCATIONS, type SliceLocations, type WriteFilters } from './slices';
 export { PerfettoWriter, Sequence, EventType, FIXED_ANNOTATIONS, MAX_ID_BLOCKS, annotateBool, annotateDouble, annotateInt, annotateString, annotateUint } from './perfetto/writer';
 export { ByteWriter } from './perfetto/bytes';
 export { ThreadSlices, FlowMode } from './perfetto/thread-slices';
@@ -47,6 +49,8 @@ export interface TraceToFileOptions {
   wakeups?: boolean;
   /** Sample CPU, heap and event-loop counters: true (every 10 ms) or every this many ms. */
   counters?: boolean | number;
+  /** How a .pftrace carries each slice's file, line and col: 'args' (default), 'interned' or 'none' (SliceLocations). */
+  locations?: SliceLocations;
 }
 
 /**
@@ -60,11 +64,12 @@ export function traceToFile(options: TraceToFileOptions): void {
   if (options.processName) meta.processName = options.processName;
   // Written as the program runs, but a .pftrace with wake-up arrows (live-stream.ts): at the end.
   const streamable = formatOfPath(options.output) !== 'pftrace' || canStreamPerfetto({ wakeups: options.wakeups });
-  const stream = streamable ? streamRecorder(recorder, options.output, meta) : null;
+  const filters = { locations: options.locations };
+  const stream = streamable ? streamRecorder(recorder, options.output, meta, { filters }) : null;
   recorder.start();
   if (options.counters) startCounterSampler(recorder, options.counters === true ? undefined : options.counters);
   onEveryExit(() => {
-    const events = stream ? stream.finish(clock.now()) : writeTraceFile(options.output, recorder, meta);
+    const events = stream ? stream.finish(clock.now()) : writeTraceFile(options.output, recorder, meta, undefined, { filters });
     if (options.onWritten) options.onWritten(events, options.output);
     else if (!options.quiet) {
       process.stderr.write(

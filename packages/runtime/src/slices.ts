@@ -15,7 +15,18 @@ export interface WriteFilters {
   maxDepth?: number;
   /** Slices shorter than this many microseconds are left out; their time stays in their parent. */
   minDurationUs?: number;
+  /** How a .pftrace carries each slice's file, line and col (SliceLocations); JSON always has them as args. */
+  locations?: SliceLocations;
 }
+
+/**
+ * Where a .pftrace puts a slice's location: `args`, debug annotations on every slice, as the JSON
+ * (what every reader shows, check-trace included; about 2/3 of the bytes); `interned`, Perfetto's
+ * own source locations, interned once per function (Perfetto UI shows file and line; no column;
+ * readers of debug annotations see none); `none`, names only.
+ */
+export type SliceLocations = 'args' | 'interned' | 'none';
+export const SLICE_LOCATIONS: readonly SliceLocations[] = ['args', 'interned', 'none'];
 
 /** One slice. The visitor gets the same object each time: copy what it keeps. */
 export interface Slice {

@@ -51,6 +51,8 @@ interface SequenceState {
   names: Map<number, string>;
   categories: Map<number, string>;
   annotationNames: Map<number, string>;
+  /** Interned source locations (--locations interned): file and line by iid. */
+  locations: Map<number, { file: string; line: number }>;
 }
 
 interface OpenSlice {
@@ -76,6 +78,7 @@ const newSequence = (): SequenceState => ({
   names: new Map(),
   categories: new Map(),
   annotationNames: new Map(),
+  locations: new Map(),
 });
 
 export class PftraceDecoder {
@@ -211,6 +214,12 @@ export class PftraceDecoder {
         case 4:
           readAnnotation(f.message(), seq, (args ??= {}));
           break;
+        case 34: {
+          // A source location read as the args the runtime otherwise writes: file and line.
+          const location = seq.locations.get(f.varint());
+          if (location) Object.assign((args ??= {}), location);
+          break;
+        }
         case 47:
         case 48:
           if (f.wire === WIRE_FIXED64 || f.wire === WIRE_LEN) f.fixed64s((id) => (arrows += id >= ARROW_FLOW_BASE ? 1 : 0));
@@ -307,6 +316,10 @@ function readDefaults(f: Fields, seq: SequenceState): void {
 
 function readInterned(f: Fields, seq: SequenceState): void {
   while (f.next()) {
+    if (f.field === 4 && f.wire === WIRE_LEN) {
+      readSourceLocation(f.message(), seq);
+      continue;
+    }
     const table = f.field === 1 ? seq.categories : f.field === 2 ? seq.names : f.field === 3 ? seq.annotationNames : undefined;
     if (table === undefined || f.wire !== WIRE_LEN) {
       f.skip();
@@ -355,4 +368,18 @@ function readAnnotation(f: Fields, seq: SequenceState, args: Record<string, ArgV
     }
   }
   if (name !== undefined && value !== undefined) args[name] = value;
+}
+
+/** SourceLocation { iid 1, file_name 2, line_number 4 }. */
+function readSourceLocation(entry: Fields, seq: SequenceState): void {
+  let iid = 0;
+  let file = '';
+  let line = 0;
+  while (entry.next()) {
+    if (entry.field === 1 && entry.wire === WIRE_VARINT) iid = entry.varint();
+    else if (entry.field === 2 && entry.wire === WIRE_LEN) file = entry.string();
+    else if (entry.field === 4 && entry.wire === WIRE_VARINT) line = entry.varint();
+    else entry.skip();
+  }
+  if (iid !== 0) seq.locations.set(iid, { file, line });
 }

@@ -112,7 +112,7 @@ class LiveThread implements ThreadSink {
     this.startNs = startNs;
     const seq = (this.sequence = file.thread(this.processTrack, proc.pid, this.tid, this.custom.name, startNs));
     const maxDepth = Math.min(proc.filters?.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
-    return (this.encoder = new LiveEncoder(file, seq, new RuntimeFunctions(this.functions, seq.id), this.flowBase, this.store, this.custom, this.functions.sideValues ?? [], maxDepth, () => this.describe()));
+    return (this.encoder = new LiveEncoder(file, seq, new RuntimeFunctions(this.functions, seq.id, proc.filters?.locations), this.flowBase, this.store, this.custom, this.functions.sideValues ?? [], maxDepth, () => this.describe()));
   }
 
   private describe(): void {

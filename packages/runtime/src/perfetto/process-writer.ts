@@ -67,7 +67,7 @@ export function writePerfettoProcess(threads: ThreadSource[], proc: ProcessMeta,
     const order = store.orderFromEndOrder();
     const seq = file.thread(processTrack, proc.pid, thread.tid, custom.name, store.firstNs(order));
     // Instant keys: >= 0 a note of what the filters left out, < 0 the program's own instants.
-    writeRuntimeSlices(file, seq, store, order, new RuntimeFunctions(thread.functions, seq.id), valuesOf, (s, key, ns) => {
+    writeRuntimeSlices(file, seq, store, order, new RuntimeFunctions(thread.functions, seq.id, proc.filters?.locations), valuesOf, (s, key, ns) => {
       if (key >= 0) return leftOutInstant(s, ns, notes[key]);
       custom.writeInstant(s, s.begin(EventType.Instant, ns), key);
       s.end();

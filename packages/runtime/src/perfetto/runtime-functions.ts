@@ -2,6 +2,7 @@
 // (name_iid and the file, line and col annotations) and a plain call's whole SLICE_BEGIN packet
 // but its timestamp, each encoded once and copied into every slice of the function.
 import type { FunctionTable } from '../function-table';
+import type { SliceLocations } from '../slices';
 import { ByteWriter, message, utf8 } from './bytes';
 import { Ann, EventType } from './writer';
 
@@ -15,7 +16,7 @@ export class RuntimeFunctions {
    */
   private readonly packets: Array<Uint8Array | undefined> = [];
 
-  constructor(private readonly functions: FunctionTable, private readonly sequenceId: number) {}
+  constructor(private readonly functions: FunctionTable, private readonly sequenceId: number, private readonly locations: SliceLocations = 'args') {}
 
   /** The function's track event fields, or undefined before its first use (then call `first`). */
   eventFields(id: number): Uint8Array | undefined {
@@ -30,6 +31,8 @@ export class RuntimeFunctions {
     const f = this.functions;
     const fields = message((w) => {
       w.varintField(10, id);
+      if (this.locations === 'interned') w.varintField(34, id); // source_location_iid, interned with the name
+      if (this.locations !== 'args') return;
       const file = w.open(4);
       w.varintField(1, Ann.File);
       w.stringField(6, f.files[id]);
@@ -53,13 +56,21 @@ export class RuntimeFunctions {
     return (this.fields[id] = fields);
   }
 
-  /** interned_data { event_names { iid, name } } for the function's first use. */
+  /** interned_data { event_names { iid, name } (and its source_locations entry) } for the function's first use. */
   interned(w: ByteWriter, id: number): void {
     const data = w.open(12);
     const entry = w.open(2);
     w.varintField(1, id);
     w.lenField(2, utf8(this.functions.names[id]));
     w.close(entry);
+    if (this.locations === 'interned') {
+      // SourceLocation { iid, file_name, line_number }: Perfetto has no column
+      const location = w.open(4);
+      w.varintField(1, id);
+      w.lenField(2, utf8(this.functions.files[id]));
+      w.varintField(4, this.functions.lines[id]);
+      w.close(location);
+    }
     w.close(data);
   }
 }

@@ -56,7 +56,7 @@ export function streamThread(
   const scan = scanThread(thread, offsetMs, maxDepth, custom, sideValues);
   if (scan === null) return false;
   const seq = file.thread(processTrack, pid, thread.tid, custom.name, scan.firstNs);
-  const encoder = new StreamEncoder(file, seq, new RuntimeFunctions(thread.functions, seq.id), scan, flowBase, store, custom, sideValues);
+  const encoder = new StreamEncoder(file, seq, new RuntimeFunctions(thread.functions, seq.id, filters.locations), scan, flowBase, store, custom, sideValues);
   for (const chunk of thread.chunks()) encoder.feed(chunk.codes, chunk.times, chunk.marks ?? NO_MARKS, 0, chunk.length, offsetMs);
   encoder.finish(endNs);
   return true;

@@ -28,7 +28,7 @@ export function resolvePerfetto(packets) {
     if (p.trackDescriptor) tracks.set(p.trackDescriptor.uuid, p.trackDescriptor);
     const id = p.trustedPacketSequenceId ?? 0;
     let seq = sequences.get(id);
-    if (!seq) sequences.set(id, (seq = { names: new Map(), annotations: new Map(), clock: null, ns: 0n, cleared: false, defaults: null }));
+    if (!seq) sequences.set(id, (seq = { names: new Map(), annotations: new Map(), locations: new Map(), clock: null, ns: 0n, cleared: false, defaults: null }));
     if (p.sequenceFlags & 1) seq.cleared = true;
     if (p.clockSnapshot) {
       for (const c of p.clockSnapshot.clocks) if (c.isIncremental) {
@@ -39,17 +39,21 @@ export function resolvePerfetto(packets) {
     if (p.tracePacketDefaults) seq.defaults = p.tracePacketDefaults;
     for (const e of p.internedData?.eventNames ?? []) seq.names.set(e.iid, e.name);
     for (const e of p.internedData?.debugAnnotationNames ?? []) seq.annotations.set(e.iid, e.name);
+    for (const e of p.internedData?.sourceLocations ?? []) seq.locations.set(e.iid, { file: e.fileName, line: e.lineNumber });
     if (!p.trackEvent) continue;
     // Perfetto drops a track event with no sequence id; sequence_flags may be left out after the
     // packet that cleared the state (they only make a reader skip packets before it).
     if (p.trustedPacketSequenceId === undefined) throw new Error('track event without trusted_packet_sequence_id');
     if (!seq.cleared) throw new Error(`packet on sequence ${id} before its incremental state was cleared`);
-    seq.ns += BigInt(p.timestamp ?? 0);
+    // On the boot clock (6): an absolute time, outside the sequence's deltas
+    const ns = p.timestampClockId === 6 ? BigInt(p.timestamp) : (seq.ns += BigInt(p.timestamp ?? 0));
     const e = p.trackEvent;
     const name = e.nameIid !== undefined ? seq.names.get(e.nameIid) : e.name;
     if (e.nameIid !== undefined && name === undefined) throw new Error(`name_iid ${e.nameIid} not interned on sequence ${id}`);
     const args = Object.fromEntries((e.debugAnnotations ?? []).map((a) => [a.name ?? seq.annotations.get(a.nameIid), a.stringValue ?? a.uintValue ?? a.intValue ?? a.boolValue ?? a.doubleValue]));
-    events.push({ seq: id, type: e.type, ns: seq.ns, name, args, track: e.trackUuid ?? seq.defaults?.trackEventDefaults?.trackUuid, flows: e.flowIds ?? [], ends: e.terminatingFlowIds ?? [] });
+    const location = e.sourceLocationIid !== undefined ? seq.locations.get(e.sourceLocationIid) : undefined;
+    if (e.sourceLocationIid !== undefined && location === undefined) throw new Error(`source_location_iid ${e.sourceLocationIid} not interned on sequence ${id}`);
+    events.push({ seq: id, type: e.type, ns, name, args, location, track: e.trackUuid ?? seq.defaults?.trackEventDefaults?.trackUuid, flows: e.flowIds ?? [], ends: e.terminatingFlowIds ?? [] });
   }
   return { sequences, events, tracks };
 }
