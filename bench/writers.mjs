@@ -1,14 +1,16 @@
 // `node bench/writers.mjs [--events=N]`: how fast each trace writer turns a recording into a file,
 // and how many bytes an event costs, on a synthetic recorder stream (10 million events by
-// default: calls nested 1 to 8 deep, 300 functions in 30 files, 150 ns apart). Output goes to a
-// byte counter, not a disk, so the figures are the encoders' own. Prints figures, never fails.
+// default: calls nested 1 to 8 deep, 300 functions in 30 files, 150 ns apart), and then on a real
+// recording (the runtime's Recorder timing a recursive fib(32), 14.1 million events: the gaps a
+// traced program really has between events). Output goes to a byte counter, not a disk, so the
+// figures are the encoders' own. Prints figures, never fails.
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rt = createRequire(import.meta.url)(join(ROOT, 'packages', 'runtime', 'dist', 'index.js'));
-const { FunctionTable, CHUNK_EVENTS, writeProcessTrace, writePerfettoProcess, GzipMembers } = rt;
+const { FunctionTable, CHUNK_EVENTS, Recorder, writeProcessTrace, writePerfettoProcess, GzipMembers } = rt;
 const { visitSlices } = createRequire(import.meta.url)(join(ROOT, 'packages', 'runtime', 'dist', 'slices.js'));
 const { PerfettoStream } = createRequire(import.meta.url)(join(ROOT, 'packages', 'runtime', 'dist', 'perfetto', 'live-stream.js'));
 
@@ -54,8 +56,31 @@ function syntheticThread() {
   return { functions, chunks: () => chunks, tid: 1, name: 'main', endMs: t };
 }
 
+/** The real recorder timing fib(32): 7.05 million calls, two events each. */
+function recordedThread() {
+  const recorder = new Recorder('bench');
+  const id = recorder.register('src/math/fib.js', ['fib', 1, 0]);
+  const fib = (n) => {
+    const frame = recorder.enter(id);
+    try {
+      return n < 2 ? n : fib(n - 1) + fib(n - 2);
+    } finally {
+      recorder.exit(frame);
+    }
+  };
+  recorder.start();
+  const started = performance.now();
+  fib(32);
+  const endMs = performance.now() - started + 1;
+  recorder.stop();
+  const chunks = recorder.chunks();
+  return { functions: recorder.functions, chunks: () => chunks, tid: 1, name: 'main', endMs: endMs + started, events: chunks.reduce((n, c) => n + c.length, 0) };
+}
+
+let EVENTS_NOW = EVENTS;
+
 function measure(name, write) {
-  if (ONLY !== null && !ONLY.has(name)) return;
+  if (ONLY !== null && !ONLY.has(name.split(' ')[0])) return;
   global.gc?.();
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
@@ -64,11 +89,17 @@ function measure(name, write) {
   // CPU time too: on a shared machine the wall clock also counts other processes' turns.
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  console.log(`${name.padEnd(12)} ${(EVENTS / seconds / 1e6).toFixed(1).padStart(6)} M events/s  ${(bytes / EVENTS).toFixed(2).padStart(6)} bytes/event  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2)} s  (cpu ${cpuSeconds.toFixed(2)} s: ${(EVENTS / cpuSeconds / 1e6).toFixed(1)} M events/cpu-s)`);
+  const EVENTS = EVENTS_NOW;
+  console.log(`${name.padEnd(26)} ${(EVENTS / seconds / 1e6).toFixed(1).padStart(6)} M events/s  ${(bytes / EVENTS).toFixed(2).padStart(6)} bytes/event  ${(bytes / 1e6).toFixed(0).padStart(5)} MB  ${seconds.toFixed(2)} s  (cpu ${cpuSeconds.toFixed(2)} s: ${(EVENTS / cpuSeconds / 1e6).toFixed(1)} M events/cpu-s)`);
 }
 
-const thread = syntheticThread();
 const proc = { pid: 1, name: 'bench' };
+const pftraceWith = (thread, locations) => () => {
+  let bytes = 0;
+  writePerfettoProcess([thread], { ...proc, filters: { locations } }, thread.endMs, (data) => (bytes += data.length));
+  return bytes;
+};
+let thread = syntheticThread();
 console.log(`panopticon writers: node ${process.version}, ${EVENTS} recorder events (${EVENTS / 2} slices)\n`);
 for (let round = 0; round < ROUNDS; round++) {
   if (round > 0) console.log(`(round ${round + 1}, warmed up)`);
@@ -111,4 +142,21 @@ for (let round = 0; round < ROUNDS; round++) {
     gz.flush();
     return bytes;
   });
+  // Where a .pftrace puts each slice's file, line and col (--locations)
+  measure('pftrace --locations interned', pftraceWith(thread, 'interned'));
+  measure('pftrace --locations none', pftraceWith(thread, 'none'));
+}
+
+thread = recordedThread();
+EVENTS_NOW = thread.events;
+console.log(`\na real recording: fib(32) through the Recorder, ${thread.events} events (${(thread.endMs - thread.chunks()[0].times[0]).toFixed(0)} ms traced)`);
+for (let round = 0; round < ROUNDS; round++) {
+  measure('json', () => {
+    let bytes = 0;
+    writeProcessTrace([thread], proc, thread.endMs, { bytes: (b) => (bytes += b.length) });
+    return bytes;
+  });
+  measure('pftrace', pftraceWith(thread, 'args'));
+  measure('pftrace --locations interned', pftraceWith(thread, 'interned'));
+  measure('pftrace --locations none', pftraceWith(thread, 'none'));
 }
