@@ -111,3 +111,20 @@ test(`${format}: an idle build switched on by PANOPTICON_OUTPUT writes every sec
   assert.equal(slicesOf(trace.model).filter((s) => s.name === 'early').length, 100);
 });
 }
+
+test('PANOPTICON_LOCATIONS=interned: an idle build writes its .pftrace with interned source locations', async () => {
+  const { decodePerfetto, resolvePerfetto } = await import('../packages/runtime/test/support/decode-perfetto.mjs');
+  const dir = join(ROOT, '.tmp', `locations-${process.pid}`);
+  autoBuild('killed.js', dir);
+  const out = join(dir, 'trace.pftrace');
+  const traced = runNode([join(dir, 'killed.js')], { cwd: dir, env: { ...process.env, PANOPTICON_OUTPUT: out, PANOPTICON_LOCATIONS: 'interned' } });
+  assert.equal(traced.signal, 'SIGKILL');
+  const trace = readTrace(out);
+  assert.ok(trace.ok, trace.report);
+  const early = slicesOf(trace.model).filter((s) => s.name === 'early');
+  assert.equal(early.length, 100);
+  assert.ok(early.every((s) => s.args.file === undefined));
+  const begins = resolvePerfetto(decodePerfetto(out)).events.filter((e) => e.type === 1 && e.name === 'early');
+  assert.equal(begins.length, 100);
+  assert.ok(begins.every((e) => e.location?.line === 3 && e.location.file.endsWith('killed.js')), JSON.stringify(begins[0].location));
+});
