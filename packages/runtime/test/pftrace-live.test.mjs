@@ -168,3 +168,80 @@ test('live pftrace: a filler is one packet of exactly the size asked; a rewrite 
     assert.equal(grown.timestamp, '5');
   }
 });
+
+// Random recordings (coroutine instances that await, yield, resume, return and throw; exceptions
+// that skip exits; instants and counters; every third one with a depth limit), fed in batches of
+// random sizes: the streamed .pftrace always shows what the JSON writer shows.
+/** A seeded pseudo-random source (the same recordings every run). */
+function rng(seed) { return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000); }
+/** 300 events of a plausible thread: what the recorder could have recorded. */
+function randomRecording(seed, functions) {
+  const r = rng(seed);
+  const ev = [];
+  let t = 1, nextInstance = 1;
+  const stack = []; // per open frame: instance (0 plain)
+  const suspended = []; // [instance, how it suspended: 1 yield, 2 await]
+  for (let n = 0; n < 300; n++) {
+    t += 0.001 + r() * 0.01;
+    const x = r();
+    if (stack.length > 0 && x < 0.35) {
+      const depth = stack.length;
+      if (r() < 0.15 && depth > 1) {
+        // an exception: frames above `to` are left without their exits (they end by throw)
+        const to = Math.max(1, depth - 1 - Math.floor(r() * 2));
+        while (stack.length > to) stack.pop();
+      }
+      const inst = stack.pop();
+      let mark = 0;
+      if (inst !== 0) {
+        mark = [1, 2, 2, 3, 4][Math.floor(r() * 5)];
+        if (mark === 1 || mark === 2) suspended.push([inst, mark]);
+      }
+      ev.push([-(stack.length + 1), t, mark]);
+    } else if (x < 0.8) {
+      const id = 1 + Math.floor(r() * 4);
+      if (r() < 0.4) {
+        let inst, kind;
+        if (suspended.length && r() < 0.5) {
+          const [i2, how] = suspended.splice(Math.floor(r() * suspended.length), 1)[0];
+          inst = i2;
+          kind = how === 1 ? 2 : [5, 6, 7][Math.floor(r() * 3)];
+        } else { inst = nextInstance++; kind = 1; }
+        ev.push([id, t, (inst << 3) | kind]);
+        stack.push(inst);
+      } else { ev.push([id, t, 0]); stack.push(0); }
+    } else if (x < 0.9) {
+      ev.push([0, t, (functions.sideValues.push(['mark', { n }]) - 1) * 2 ** SIDE_SHIFT + SideKind.Instant]);
+    } else {
+      ev.push([0, t, (functions.sideValues.push(['q', { v: n }]) - 1) * 2 ** SIDE_SHIFT + SideKind.Counter]);
+    }
+  }
+  return ev;
+}
+
+test('live pftrace: random recordings cut into random batches show what the JSON shows', () => {
+  const dir = tempDir();
+  for (let seed = 1; seed <= 25; seed++) {
+    const functions = functionTable();
+    const events = randomRecording(seed, functions);
+    const filters = seed % 3 === 0 ? { maxDepth: 3 } : {};
+    const json = join(dir, `r${seed}.json`);
+    writeProcessFile(json, 'json', [{ functions, chunks: () => [{ ...arrays(events), length: events.length }], tid: 1, name: 'main' }], { pid: 5, name: 'live', filters }, 10);
+    const live = join(dir, `r${seed}.pftrace`);
+    const sizes = rng(seed * 7);
+    const fd = openSync(live, 'w');
+    const stream = new PerfettoStream({ pid: 5, name: 'live', filters }, (bytes) => writeSync(fd, bytes), (offset, bytes) => writeSync(fd, bytes, 0, bytes.length, offset));
+    const thread = stream.thread(1, 'main', functions, 0);
+    const { codes, times, marks } = arrays(events);
+    for (let from = 0; from < events.length; ) {
+      const to = Math.min(events.length, from + 1 + Math.floor(sizes() * 40));
+      thread.feed(codes, times, marks, from, to);
+      stream.flush();
+      from = to;
+    }
+    thread.finish(10e6);
+    stream.close();
+    closeSync(fd);
+    assertSameTrace([json, live]);
+  }
+});
