@@ -38,9 +38,9 @@ function shape(model) {
   return { threads, chains, instants };
 }
 
-/** Packets holding only sequence_flags = 0: the room left after begin packets (perfetto/reserve.ts). */
+/** Packets holding only sequence_flags and timestamp_clock_id = 0: the room left after begin packets (perfetto/reserve.ts). */
 function fillers(path) {
-  return decodePerfetto(path).filter((p) => Object.keys(p).length === 0 || (Object.keys(p).length === 1 && p.sequenceFlags === 0)).length;
+  return decodePerfetto(path).filter((p) => Object.entries(p).every(([k, v]) => (k === 'sequenceFlags' || k === 'timestampClockId') && v === 0)).length;
 }
 
 test('streamed .pftrace: async runs across many drains, ended inside calls, show what the JSON shows', () => {

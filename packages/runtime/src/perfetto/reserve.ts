@@ -9,23 +9,20 @@ import { message } from './bytes';
 export const RESERVE = 32;
 
 /**
- * Writes a filler packet of exactly `size` bytes (0, or 2 to 129) at `pos`: a TracePacket holding
- * only sequence_flags = 0, repeated, which no reader acts on. Returns the position after it.
+ * Writes a filler packet of exactly `size` bytes (0, 2, or 4 to 129) at `pos`: a TracePacket no
+ * reader acts on, every varint in it minimal. Its body is sequence_flags = 0 (68 00), repeated,
+ * led for an odd length by timestamp_clock_id = 0 (d0 03 00), which readers consult only for a
+ * packet with a timestamp. Returns the position after it.
  */
 export function filler(buf: Uint8Array, pos: number, size: number): number {
   if (size === 0) return pos;
+  if (size === 1 || size === 3 || size > 129) throw new RangeError(`no filler packet is ${size} bytes long`);
   let body = size - 2;
   buf[pos++] = 0x0a;
-  if (body === 1) {
-    // No field is one byte long: an empty packet whose length takes two bytes instead.
-    buf[pos++] = 0x80;
-    buf[pos++] = 0x00;
-    return pos;
-  }
   buf[pos++] = body;
   if (body % 2 === 1) {
-    buf[pos++] = 0x68; // sequence_flags, its 0 in two varint bytes
-    buf[pos++] = 0x80;
+    buf[pos++] = 0xd0;
+    buf[pos++] = 0x03;
     buf[pos++] = 0x00;
     body -= 3;
   }
@@ -57,7 +54,7 @@ export function rewritten(packet: Uint8Array, args: Uint8Array): Uint8Array | nu
   });
   const size = packet.length + RESERVE;
   const left = size - grown.length;
-  if (left < 0 || left === 1 || left > 129) return null;
+  if (left < 0 || left === 1 || left === 3 || left > 129) return null;
   const out = new Uint8Array(size);
   out.set(grown);
   filler(out, grown.length, left);
