@@ -63,14 +63,12 @@ function sequenceIdOf(block: number, n: number): number {
   return n < 63 ? block * 64 + n + 1 : 2 ** 26 + block * 2 ** 14 + n;
 }
 
-/** What a block adds to its flow ids: chains stay below 2^41 per process, wake-up arrows below 2^40. */
+/**
+ * What a block adds to its chains' flow ids (below 2^41 per process: see slices.ts flowBaseOf).
+ * Streamed files have no wake-up arrows (live-encoder.ts), whose ids start at 2^52.
+ */
 export function flowOffsetOf(block: number): number {
   return block * 2 ** 41;
-}
-
-/** What a block adds to its wake-up arrows' ids (which start at 2^52). */
-export function wakeOffsetOf(block: number): number {
-  return block * 2 ** 40;
 }
 
 /** The whole file: track descriptors and sequences share one buffer and one sink. */
