@@ -10,6 +10,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import {
   GzipMembers,
+  counterFields,
   PerfettoWriter,
   ThreadSlices,
   FlowMode,
@@ -222,10 +223,7 @@ function writeCounters(file: PerfettoWriter, processTrack: number, p: ProcessSta
   const samples = p.samples.sort((x, y) => x[1] - y[1]);
   const seq: Sequence = file.sequence(samples[0][1]);
   for (const [series, ns, value] of samples) {
-    const w = seq.begin(EventType.Counter, ns);
-    w.varintField(11, tracks[series]);
-    w.tag(44, 1);
-    w.bytes(new Uint8Array(new Float64Array([value]).buffer));
+    counterFields(seq.begin(EventType.Counter, ns), tracks[series], value);
     seq.end();
   }
 }

@@ -25,6 +25,7 @@ export { writePerfettoProcess } from './perfetto/process-writer';
 export { writeProcessFile } from './perfetto/output';
 export { GzipMembers } from './perfetto/gzip';
 export { canStreamPerfetto } from './perfetto/live-stream';
+export { counterFields } from './perfetto/custom-events';
 export { SLICE_LOCATIONS, type SliceLocations, type WriteFilters } from './slices';
 export { PerfettoWriter, Sequence, EventType, FIXED_ANNOTATIONS, MAX_ID_BLOCKS, annotateBool, annotateDouble, annotateInt, annotateString, annotateUint } from './perfetto/writer';
 export { ByteWriter } from './perfetto/bytes';

@@ -9,6 +9,17 @@ import type { ByteWriter } from './bytes';
 import type { Sequence } from './writer';
 import type { ThreadSlices } from './thread-slices';
 
+const bits = new Float64Array(1);
+const bitBytes = new Uint8Array(bits.buffer);
+
+/** A counter event's fields: its track (track_uuid 11) and its value (double_counter_value 44). */
+export function counterFields(w: ByteWriter, track: number, value: number): void {
+  w.varintField(11, track);
+  w.tag(44, 1);
+  bits[0] = value;
+  w.bytes(bitBytes);
+}
+
 /** A process's counter samples, gathered over all its threads. */
 export class CounterSamples {
   private readonly series: string[] = [];
@@ -40,10 +51,7 @@ export class CounterSamples {
     while (this.tracks.length < this.series.length) this.tracks.push(file.counterTrack(processTrack, this.series[this.tracks.length]));
     const seq = (this.live ??= file.sequence(s[1]));
     for (let k = 0; k < s.length; k += 3) {
-      const w = seq.beginAt(EventType.Counter, s[k + 1]);
-      w.varintField(11, this.tracks[s[k]]);
-      w.tag(44, 1);
-      w.bytes(new Uint8Array(new Float64Array([s[k + 2]]).buffer));
+      counterFields(seq.beginAt(EventType.Counter, s[k + 1]), this.tracks[s[k]], s[k + 2]);
       seq.end();
     }
     s.length = 0; // what is written is let go: a long run keeps no samples
@@ -57,14 +65,8 @@ export class CounterSamples {
     const s = this.samples;
     const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => s[x * 3 + 1] - s[y * 3 + 1] || x - y);
     const seq = file.sequence(s[order[0] * 3 + 1]);
-    const bits = new Float64Array(1);
-    const bytes = new Uint8Array(bits.buffer);
     for (const k of order) {
-      const w = seq.begin(EventType.Counter, s[k * 3 + 1]);
-      w.varintField(11, tracks[s[k * 3]]);
-      w.tag(44, 1);
-      bits[0] = s[k * 3 + 2];
-      w.bytes(bytes);
+      counterFields(seq.begin(EventType.Counter, s[k * 3 + 1]), tracks[s[k * 3]], s[k * 3 + 2]);
       seq.end();
     }
     return n;
